@@ -1,0 +1,7 @@
+package dev.keyway.broker;
+
+public final class Keyway {
+    public static void main(String[] args) {
+        System.out.println("placeholder");
+    }
+}

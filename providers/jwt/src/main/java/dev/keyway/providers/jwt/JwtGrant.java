@@ -1,0 +1,28 @@
+package dev.keyway.providers.jwt;
+
+import dev.keyway.spi.GrantConfig;
+import dev.keyway.spi.template.Template;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A compiled jwt grant: audiences, the subject template and templated extra claims. */
+record JwtGrant(List<String> audiences, Template subject, Map<String, List<Template>> claims, Map<String, Boolean> listClaims)
+        implements GrantConfig {
+
+    JwtGrant {
+        audiences = List.copyOf(audiences);
+        claims = Map.copyOf(claims);
+        listClaims = Map.copyOf(listClaims);
+    }
+
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("audience", String.join(",", audiences));
+        out.put("subject", subject.source());
+        claims.forEach((name, templates) -> out.put("claims." + name,
+                String.join(",", templates.stream().map(Template::source).toList())));
+        return out;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.keyway.spi.template;
+
+import dev.keyway.spi.ClaimCatalog;
+import dev.keyway.spi.ClaimRef;
+import dev.keyway.spi.Identity;
+import dev.keyway.spi.config.Location;
+import dev.keyway.spi.config.Problems;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A string with {@code {{claim}}} placeholders, parsed once when policy loads. Rendering only
+ * concatenates: no parsing at exchange time. A placeholder names a normalized claim or a JSON
+ * pointer; a missing or non-scalar claim makes rendering fail rather than yield an empty piece.
+ */
+public final class Template {
+
+    private sealed interface Part permits Literal, Placeholder {
+    }
+
+    private record Literal(String text) implements Part {
+    }
+
+    private record Placeholder(ClaimRef claim) implements Part {
+    }
+
+    private final String source;
+    private final List<Part> parts;
+
+    private Template(String source, List<Part> parts) {
+        this.source = source;
+        this.parts = List.copyOf(parts);
+    }
+
+    public static Template literal(String text) {
+        return new Template(text, List.of(new Literal(text)));
+    }
+
+    /**
+     * Parses {@code text}; reports unclosed or empty placeholders and claims the catalog does not
+     * know. Returns empty when there were errors.
+     */
+    public static Optional<Template> parse(String text, Location where, ClaimCatalog catalog, Problems problems) {
+        List<Part> parts = new ArrayList<>();
+        int errors = problems.errorCount();
+        int pos = 0;
+        while (pos < text.length()) {
+            int open = text.indexOf("{{", pos);
+            int strayClose = text.indexOf("}}", pos);
+            if (strayClose >= 0 && (open < 0 || strayClose < open)) {
+                problems.error(where, "template '" + text + "' has '}}' without a matching '{{'");
+                return Optional.empty();
+            }
+            if (open < 0) {
+                parts.add(new Literal(text.substring(pos)));
+                break;
+            }
+            if (open > pos) {
+                parts.add(new Literal(text.substring(pos, open)));
+            }
+            int close = text.indexOf("}}", open + 2);
+            if (close < 0) {
+                problems.error(where, "template '" + text + "' has '{{' without a closing '}}'");
+                return Optional.empty();
+            }
+            String name = text.substring(open + 2, close).strip();
+            if (name.isEmpty() || name.contains("{") || name.contains(" ")) {
+                problems.error(where, "template '" + text + "': '{{" + name + "}}' is not a claim name");
+            } else {
+                ClaimRef ref = ClaimRef.parse(name);
+                if (!ref.isPointer() && !catalog.knows(name)) {
+                    problems.error(where, "template '" + text + "' uses claim '" + name + "', which "
+                            + catalog.describe() + " does not have; reach raw claims with a JSON pointer like {{/"
+                            + name + "}}");
+                }
+                parts.add(new Placeholder(ref));
+            }
+            pos = close + 2;
+        }
+        return problems.errorCount() == errors ? Optional.of(new Template(text, parts)) : Optional.empty();
+    }
+
+    /** The value for this identity, or empty when a claim it uses is missing or not a scalar. */
+    public Optional<String> render(Identity identity) {
+        StringBuilder out = new StringBuilder();
+        for (Part part : parts) {
+            if (part instanceof Literal l) {
+                out.append(l.text());
+            } else {
+                Optional<String> value = identity.value(((Placeholder) part).claim()).scalar();
+                if (value.isEmpty()) {
+                    return Optional.empty();
+                }
+                out.append(value.get());
+            }
+        }
+        return Optional.of(out.toString());
+    }
+
+    /** The claims this template reads, for diagnostics ("template needs claim X"). */
+    public List<ClaimRef> claims() {
+        return parts.stream().filter(Placeholder.class::isInstance).map(p -> ((Placeholder) p).claim()).toList();
+    }
+
+    public boolean isLiteral() {
+        return parts.stream().allMatch(Literal.class::isInstance);
+    }
+
+    /** The text as written in policy. */
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}
