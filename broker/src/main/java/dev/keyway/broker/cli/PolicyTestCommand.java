@@ -1,0 +1,58 @@
+package dev.keyway.broker.cli;
+
+import dev.keyway.broker.policy.Compilation;
+import dev.keyway.broker.policy.GrantTypes;
+import dev.keyway.broker.policy.PolicyCompiler;
+import dev.keyway.broker.policy.PolicyTestRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Runs every {@code PolicyTest} case; one line per failure, then {@code N passed, N failed}. */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Run the PolicyTest documents found in the given files or directories.")
+public final class PolicyTestCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Policy files or directories.")
+    List<Path> paths;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Compilation compilation = new PolicyCompiler(GrantTypes.discover()).compile(paths);
+        if (compilation.policy().isEmpty()) {
+            compilation.errors().forEach(out::println);
+            out.println(PolicyCheckCommand.summary(compilation.errors(), compilation.warnings()));
+            out.flush();
+            return 1;
+        }
+        List<PolicyTestRunner.Result> results = PolicyTestRunner.run(compilation.policy().get());
+        int failed = 0;
+        for (PolicyTestRunner.Result result : results) {
+            if (!result.passed()) {
+                failed++;
+                var c = result.testCase();
+                out.printf("%s: FAIL %s / %s: expected %s, got %s (binding %s: %s)%n", c.location(), c.suite(), c.name(),
+                        verdict(c.expectAllow()), verdict(result.allowed()), c.binding(), result.decided());
+            }
+        }
+        if (results.isEmpty()) {
+            out.println("no PolicyTest cases found in " + paths);
+        }
+        out.printf("%d passed, %d failed%n", results.size() - failed, failed);
+        out.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String verdict(boolean allow) {
+        return allow ? "allow" : "deny";
+    }
+}
