@@ -1,0 +1,58 @@
+package dev.keyway.broker.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real, packaged broker jar as a user would. */
+final class Jar {
+
+    static final Path JAR = Path.of(System.getProperty("keyway.jar", "target/keyway-broker.jar")).toAbsolutePath();
+    static final Path ROOT = Path.of(System.getProperty("keyway.root", "..")).toAbsolutePath().normalize();
+
+    record Run(int exit, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    private Jar() {
+    }
+
+    static Run run(Path workDir, String... args) throws IOException, InterruptedException {
+        Process process = start(workDir, Map.of(), args);
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("keyway " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        // A clean environment for the settings that switch demo mode off, then the test's own.
+        builder.environment().keySet().removeIf(k -> k.startsWith("KEYWAY_") || k.startsWith("MICRONAUT_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static Path write(Path dir, String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+}
