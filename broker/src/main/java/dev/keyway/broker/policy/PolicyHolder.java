@@ -55,7 +55,7 @@ public class PolicyHolder {
 
     /** Polls file names, sizes and modification times: cheap, and works on ConfigMap mounts where inotify does not. */
     @Scheduled(fixedDelay = "${keyway.policy.reload-interval:10s}", initialDelay = "${keyway.policy.reload-interval:10s}")
-    void reloadIfChanged() {
+    public void reloadIfChanged() {
         if (!fingerprint().equals(fingerprint)) {
             reload();
         }
