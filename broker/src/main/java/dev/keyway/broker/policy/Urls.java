@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The URL rules for anything Keyway fetches keys from: https, or http only to a loopback host. */
-final class Urls {
+public final class Urls {
 
     private Urls() {
     }
 
     /** Empty when acceptable, else the reason. */
-    static Optional<String> checkFetchable(String url) {
+    public static Optional<String> checkFetchable(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -32,7 +32,7 @@ final class Urls {
         return Optional.empty();
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
     }

@@ -1,0 +1,105 @@
+package dev.keyway.broker.issuer;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.keyway.broker.policy.IssuerConfig;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One key source per configured issuer, built on first use and kept across policy reloads while
+ * the issuer's key settings are unchanged (so a reload does not throw away cached JWKS). Remote
+ * sources cache, refresh ahead, refetch at most once per rate-limit interval on an unknown kid,
+ * and keep serving cached keys through an outage.
+ */
+public final class IssuerKeys {
+
+    /** What identifies an issuer's keys: the same three settings mean the same keys. */
+    private record KeySettings(String issuer, String jwksUri, String jwksFile) {
+    }
+
+    public record Settings(Duration cacheTtl, Duration rateLimit, Duration outageTolerance, Duration fetchTimeout, int maxBytes) {
+        public static final Settings DEFAULT = new Settings(Duration.ofMinutes(15), Duration.ofSeconds(30),
+                Duration.ofHours(6), Duration.ofSeconds(5), 512 * 1024);
+    }
+
+    private final Settings settings;
+    private final SafeFetcher fetcher;
+    private final Map<KeySettings, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
+
+    public IssuerKeys(Settings settings) {
+        this.settings = settings;
+        this.fetcher = new SafeFetcher(settings.fetchTimeout(), settings.maxBytes());
+    }
+
+    public JWKSource<SecurityContext> source(IssuerConfig issuer) {
+        KeySettings key = new KeySettings(issuer.issuer(), issuer.jwksUri().orElse(null), issuer.jwksFile().orElse(null));
+        return sources.computeIfAbsent(key, k -> build(issuer));
+    }
+
+    /** After a policy reload: forget issuers no longer configured, and re-read static JWKS files. */
+    public void afterReload(Iterable<IssuerConfig> issuers) {
+        java.util.Set<KeySettings> keep = new java.util.HashSet<>();
+        issuers.forEach(i -> {
+            if (i.jwksFile().isEmpty()) {
+                keep.add(new KeySettings(i.issuer(), i.jwksUri().orElse(null), null));
+            }
+        });
+        sources.keySet().retainAll(keep);
+    }
+
+    private JWKSource<SecurityContext> build(IssuerConfig issuer) {
+        if (issuer.jwksFile().isPresent()) {
+            return fromFile(Path.of(issuer.jwksFile().get()));
+        }
+        var remote = issuer.jwksUri().isPresent()
+                ? JWKSourceBuilder.<SecurityContext>create(url(issuer.jwksUri().get()), fetcher)
+                : JWKSourceBuilder.<SecurityContext>create(new DiscoveredJwksSource(issuer.issuer(), fetcher));
+        return remote
+                .cache(settings.cacheTtl().toMillis(), settings.fetchTimeout().toMillis())
+                .refreshAheadCache(true)
+                .rateLimited(settings.rateLimit().toMillis())
+                .retrying(false)
+                .outageTolerant(settings.outageTolerance().toMillis())
+                .build();
+    }
+
+    /**
+     * A static JWKS file is read once, when the source is built: after each policy reload (which
+     * drops file sources, see {@link #afterReload}), never per request.
+     */
+    private static JWKSource<SecurityContext> fromFile(Path file) {
+        try {
+            return new ImmutableJWKSet<>(JWKSet.parse(Files.readString(file)).toPublicJWKSet());
+        } catch (IOException | ParseException e) {
+            String reason = "cannot read jwks-file " + file + ": " + e.getMessage();
+            return (selector, context) -> {
+                throw new com.nimbusds.jose.KeySourceException(reason, e);
+            };
+        }
+    }
+
+    private static java.net.URL url(String text) {
+        try {
+            return URI.create(text).toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + text, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IssuerKeys" + Objects.toString(sources.keySet());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.keyway.broker.issuer;
+
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
+import dev.keyway.broker.policy.Urls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The only way Keyway fetches anything from an issuer: https (http only to loopback), short
+ * timeouts, a response size cap, and redirects followed only within the same origin. Used for
+ * discovery documents and JWKS.
+ */
+public final class SafeFetcher implements ResourceRetriever {
+
+    static final int MAX_REDIRECTS = 3;
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final int maxBytes;
+
+    public SafeFetcher(Duration timeout, int maxBytes) {
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.timeout = timeout;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public Resource retrieveResource(URL url) throws IOException {
+        URI uri = toUri(url);
+        requireFetchable(uri);
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpResponse<InputStream> response = send(uri);
+            int status = response.statusCode();
+            if (status >= 300 && status < 400 && response.headers().firstValue("location").isPresent()) {
+                response.body().close();
+                URI next = uri.resolve(response.headers().firstValue("location").get());
+                if (!sameOrigin(uri, next)) {
+                    throw new IOException("refused redirect from " + origin(uri) + " to another origin, " + origin(next));
+                }
+                uri = next;
+                continue;
+            }
+            try (InputStream body = response.body()) {
+                if (status != 200) {
+                    throw new IOException(uri + " answered HTTP " + status);
+                }
+                byte[] content = body.readNBytes(maxBytes + 1);
+                if (content.length > maxBytes) {
+                    throw new IOException(uri + " sent more than " + maxBytes + " bytes");
+                }
+                return new Resource(new String(content, StandardCharsets.UTF_8),
+                        response.headers().firstValue("content-type").orElse(null));
+            }
+        }
+        throw new IOException(url + " redirected more than " + MAX_REDIRECTS + " times");
+    }
+
+    private HttpResponse<InputStream> send(URI uri) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + uri, e);
+        }
+    }
+
+    /** https anywhere; http only to a loopback host (local development and tests). */
+    static void requireFetchable(URI uri) throws IOException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null) {
+            throw new IOException("refused to fetch " + uri + ": no host");
+        }
+        if (!scheme.equals("https") && !(scheme.equals("http") && Urls.isLoopback(uri.getHost()))) {
+            throw new IOException("refused to fetch " + uri + ": only https (http only for loopback hosts)");
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(String.valueOf(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    }
+
+    private static URI toUri(URL url) throws IOException {
+        try {
+            return url.toURI();
+        } catch (URISyntaxException e) {
+            throw new IOException("not a valid URL: " + url, e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.keyway.broker.issuer;
+
+import static dev.keyway.broker.problem.ErrorCode.ISSUER_UNKNOWN;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_AUDIENCE_INVALID;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_EXPIRED;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_MALFORMED;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_NOT_YET_VALID;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_SIGNATURE_INVALID;
+import static dev.keyway.broker.problem.ErrorCode.TOKEN_TOO_OLD;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keyway.broker.policy.IssuerConfig;
+import dev.keyway.broker.policy.PolicySet;
+import dev.keyway.broker.problem.ErrorCode;
+import dev.keyway.broker.problem.KeywayException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Verifies a token against the issuer its unverified {@code iss} names, in an order that never
+ * does work for a token that cannot pass: size, structure, header rules, issuer selection (no
+ * network for an unknown issuer), signature, then claims. Every refusal names the rule.
+ */
+public final class TokenVerifier {
+
+    /** Header parameters that would let a token choose its own verification key. */
+    private static final Set<String> KEY_CARRYING_HEADERS = Set.of("jku", "x5u", "jwk", "x5c");
+    private static final int MAX_CACHED_VERIFIERS = 256;
+
+    private final VerificationLimits limits;
+    private final Clock clock;
+    private final Function<IssuerConfig, JWKSource<SecurityContext>> keys;
+    private final Function<IssuerConfig, List<String>> audiences;
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+
+    public TokenVerifier(VerificationLimits limits, Clock clock, Function<IssuerConfig, JWKSource<SecurityContext>> keys,
+                         Function<IssuerConfig, List<String>> audiences) {
+        this.limits = limits;
+        this.clock = clock;
+        this.keys = keys;
+        this.audiences = audiences;
+    }
+
+    public VerifiedToken verify(String token, PolicySet policy) throws KeywayException {
+        if (token.length() > limits.maxTokenBytes()) {
+            throw refuse(TOKEN_MALFORMED, "token is larger than " + limits.maxTokenBytes() + " bytes (limits.max-token-bytes)");
+        }
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        checkHeader(header);
+        JWTClaimsSet claims = claims(jwt);
+        String iss = claims.getIssuer();
+        if (iss == null) {
+            throw refuse(TOKEN_MALFORMED, "token has no iss claim");
+        }
+        IssuerConfig issuer = policy.issuerForIss(iss).orElseThrow(() -> refuse(ISSUER_UNKNOWN,
+                "token issuer is not configured; Keyway only trusts the issuers its policy names"));
+        checkSignature(jwt, issuer);
+        Instant expiresAt = checkTimes(claims, issuer);
+        checkAudience(claims, issuer);
+        return new VerifiedToken(issuer, claims.toJSONObject(), Optional.ofNullable(claims.getJWTID()), expiresAt);
+    }
+
+    private static SignedJWT parse(String token) throws KeywayException {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        if (dots != 2) {
+            throw refuse(TOKEN_MALFORMED, dots == 4 ? "encrypted tokens (JWE) are not accepted"
+                    : "token is not a JWS compact serialization (header.payload.signature)");
+        }
+        try {
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            // alg "none" parses as a plain JWT elsewhere; here it fails with a message naming the algorithm.
+            String reason = e.getMessage() != null && e.getMessage().contains("none") ? "alg none is never accepted"
+                    : "token header or payload is not valid base64url JSON";
+            throw refuse(reason.startsWith("alg") ? TOKEN_SIGNATURE_INVALID : TOKEN_MALFORMED, reason);
+        }
+    }
+
+    private static void checkHeader(JWSHeader header) throws KeywayException {
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (!Algorithms.ACCEPTED.contains(alg)) {
+            throw refuse(TOKEN_SIGNATURE_INVALID, "alg " + alg + " is not accepted (accepted: " + Algorithms.accepted() + ")");
+        }
+        for (String name : header.getIncludedParams()) {
+            if (KEY_CARRYING_HEADERS.contains(name)) {
+                throw refuse(TOKEN_MALFORMED, "header parameter '" + name
+                        + "' is refused: keys come only from the configured issuer's JWKS");
+            }
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw refuse(TOKEN_MALFORMED, "critical header parameters " + header.getCriticalParams() + " are not understood");
+        }
+    }
+
+    private static JWTClaimsSet claims(SignedJWT jwt) throws KeywayException {
+        try {
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw refuse(TOKEN_MALFORMED, "token payload is not a JSON claims set");
+        }
+    }
+
+    private void checkSignature(SignedJWT jwt, IssuerConfig issuer) throws KeywayException {
+        JWSHeader header = jwt.getHeader();
+        List<JWK> candidates;
+        try {
+            candidates = keys.apply(issuer).get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+        } catch (KeySourceException e) {
+            throw KeywayException.unavailable("no usable keys for issuer '" + issuer.name() + "': " + e.getMessage(),
+                    Duration.ofSeconds(30), e);
+        }
+        for (JWK key : candidates) {
+            try {
+                JWSVerifier verifier = verifierFor(header.getAlgorithm(), key);
+                if (verifier != null && jwt.verify(verifier)) {
+                    return;
+                }
+            } catch (JOSEException e) {
+                // A key that cannot verify this token is no different from a wrong key: try the next.
+            }
+        }
+        throw refuse(TOKEN_SIGNATURE_INVALID, candidates.isEmpty()
+                ? "no key of issuer '" + issuer.name() + "' matches the token's kid and alg"
+                : "signature does not verify with issuer '" + issuer.name() + "' keys");
+    }
+
+    /** Verifiers are cached per key: building one (key decoding, checks) costs more than a verification. */
+    private JWSVerifier verifierFor(JWSAlgorithm alg, JWK key) throws JOSEException {
+        JWSVerifier cached = verifiers.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<JWSVerifier> built = Algorithms.verifier(alg, key);
+        if (built.isEmpty()) {
+            return null;
+        }
+        if (verifiers.size() >= MAX_CACHED_VERIFIERS) {
+            verifiers.clear(); // keys rotate rarely; a full reset is simpler than an LRU and just as safe
+        }
+        verifiers.put(key, built.get());
+        return built.get();
+    }
+
+    private Instant checkTimes(JWTClaimsSet claims, IssuerConfig issuer) throws KeywayException {
+        Instant now = clock.instant();
+        Duration skew = limits.clockSkew();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw refuse(TOKEN_MALFORMED, "token has no exp claim; Keyway never accepts tokens that do not expire");
+        }
+        if (exp.toInstant().plus(skew).isBefore(now)) {
+            throw refuse(TOKEN_EXPIRED, "token expired at " + exp.toInstant());
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.toInstant().minus(skew).isAfter(now)) {
+            throw refuse(TOKEN_NOT_YET_VALID, "token is not valid before " + nbf.toInstant());
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.toInstant().minus(skew).isAfter(now)) {
+            throw refuse(TOKEN_NOT_YET_VALID, "token was issued in the future (" + iat.toInstant() + ")");
+        }
+        if (issuer.maxTokenAge().isPresent()) {
+            if (iat == null) {
+                throw refuse(TOKEN_MALFORMED, "token has no iat claim, but issuer '" + issuer.name() + "' sets max-token-age");
+            }
+            if (iat.toInstant().plus(issuer.maxTokenAge().get()).plus(skew).isBefore(now)) {
+                throw refuse(TOKEN_TOO_OLD, "token was issued at " + iat.toInstant() + ", more than max-token-age ago");
+            }
+        }
+        return exp.toInstant();
+    }
+
+    private void checkAudience(JWTClaimsSet claims, IssuerConfig issuer) throws KeywayException {
+        List<String> accepted = audiences.apply(issuer);
+        List<String> aud = claims.getAudience();
+        if (aud == null || aud.stream().noneMatch(accepted::contains)) {
+            throw refuse(TOKEN_AUDIENCE_INVALID, "token audience " + (aud == null || aud.isEmpty() ? "is missing" : aud)
+                    + "; issuer '" + issuer.name() + "' tokens must be minted for this broker's audience");
+        }
+    }
+
+    private static KeywayException refuse(ErrorCode code, String message) {
+        return new KeywayException(code, message);
+    }
+}
