@@ -1,6 +1,7 @@
 package dev.keyway.broker;
 
 import dev.keyway.broker.cli.DevTokenCommand;
+import dev.keyway.broker.cli.KeysCommand;
 import dev.keyway.broker.cli.PolicyCommand;
 import dev.keyway.broker.cli.ServeCommand;
 import picocli.CommandLine;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Keyway.Version.class,
         description = "Machine-identity token broker: OIDC tokens in, scoped short-lived credentials out.",
-        subcommands = {ServeCommand.class, PolicyCommand.class, DevTokenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, PolicyCommand.class, KeysCommand.class, DevTokenCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Keyway {
 
     public static void main(String[] args) {

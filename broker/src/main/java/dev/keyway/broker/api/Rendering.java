@@ -1,0 +1,76 @@
+package dev.keyway.broker.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyway.broker.exchange.Exchanged;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns a minted credential into the requested response format (CONTRACT §4). */
+final class Rendering {
+
+    record Rendered(String contentType, String body) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Per grant type: credential field → environment variable, for the {@code env} format. */
+    private static final Map<String, Map<String, String>> ENV_NAMES = Map.of(
+            "jwt", Map.of("token", "KEYWAY_TOKEN"),
+            "aws", Map.of("accessKeyId", "AWS_ACCESS_KEY_ID", "secretAccessKey", "AWS_SECRET_ACCESS_KEY",
+                    "sessionToken", "AWS_SESSION_TOKEN"),
+            "gcp", Map.of("accessToken", "CLOUDSDK_AUTH_ACCESS_TOKEN"),
+            "azure", Map.of("accessToken", "AZURE_ACCESS_TOKEN"));
+
+    private Rendering() {
+    }
+
+    static Rendered render(Exchanged result) throws JsonProcessingException {
+        return switch (result.format()) {
+            case ENV -> new Rendered("text/plain; charset=utf-8", env(result));
+            case EXEC_CREDENTIAL -> new Rendered("application/json", JSON.writeValueAsString(execCredential(result)));
+            default -> new Rendered("application/json", JSON.writeValueAsString(json(result)));
+        };
+    }
+
+    private static Map<String, Object> json(Exchanged result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("binding", result.binding());
+        body.put("type", result.type());
+        body.put("expiresAt", timestamp(result));
+        body.put("requestId", result.requestId());
+        body.put("credentials", result.credential().credentials());
+        return body;
+    }
+
+    /** dotenv lines; values are plain tokens (no spaces or quotes), so no quoting is needed. */
+    private static String env(Exchanged result) {
+        StringBuilder out = new StringBuilder();
+        Map<String, String> names = ENV_NAMES.getOrDefault(result.type(), Map.of());
+        result.credential().credentials().forEach((field, value) -> {
+            String name = names.getOrDefault(field, "KEYWAY_" + field.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
+            out.append(name).append('=').append(value).append('\n');
+        });
+        out.append("KEYWAY_EXPIRES_AT=").append(timestamp(result)).append('\n');
+        return out.toString();
+    }
+
+    /** A {@code client.authentication.k8s.io/v1} ExecCredential, for kubectl's exec credential plugins. */
+    private static Map<String, Object> execCredential(Exchanged result) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("token", result.credential().credentials().get("token"));
+        status.put("expirationTimestamp", timestamp(result));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("apiVersion", "client.authentication.k8s.io/v1");
+        body.put("kind", "ExecCredential");
+        body.put("status", status);
+        return body;
+    }
+
+    private static String timestamp(Exchanged result) {
+        return DateTimeFormatter.ISO_INSTANT.format(result.credential().expiresAt().truncatedTo(ChronoUnit.SECONDS));
+    }
+}

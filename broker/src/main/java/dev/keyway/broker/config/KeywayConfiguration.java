@@ -1,0 +1,107 @@
+package dev.keyway.broker.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code keyway.*} settings of CONTRACT §2 (policy paths live in PolicyConfiguration). */
+@ConfigurationProperties("keyway")
+public class KeywayConfiguration {
+
+    private String publicUrl = "http://127.0.0.1:8080";
+    private String audience;
+    private boolean demo;
+    private String explain = "redacted";
+
+    public String getPublicUrl() {
+        return publicUrl;
+    }
+
+    public void setPublicUrl(String publicUrl) {
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    }
+
+    /** The aud incoming tokens must carry; defaults to the public URL. */
+    public String getAudience() {
+        return Optional.ofNullable(audience).orElse(publicUrl);
+    }
+
+    public void setAudience(String audience) {
+        this.audience = audience;
+    }
+
+    public boolean isDemo() {
+        return demo;
+    }
+
+    public void setDemo(boolean demo) {
+        this.demo = demo;
+    }
+
+    /** {@code redacted} (default): explanations show the caller's values only; {@code full}: also the binding's. */
+    public String getExplain() {
+        return explain;
+    }
+
+    public void setExplain(String explain) {
+        this.explain = explain;
+    }
+
+    @ConfigurationProperties("limits")
+    public static class Limits {
+        private int maxTokenBytes = 16384;
+        private int maxBodyBytes = 65536;
+        private Duration clockSkew = Duration.ofSeconds(60);
+
+        public int getMaxTokenBytes() {
+            return maxTokenBytes;
+        }
+
+        public void setMaxTokenBytes(int maxTokenBytes) {
+            this.maxTokenBytes = maxTokenBytes;
+        }
+
+        public int getMaxBodyBytes() {
+            return maxBodyBytes;
+        }
+
+        public void setMaxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        public Duration getClockSkew() {
+            return clockSkew;
+        }
+
+        public void setClockSkew(Duration clockSkew) {
+            this.clockSkew = clockSkew;
+        }
+    }
+
+    @ConfigurationProperties("keys")
+    public static class Keys {
+        private String dir = "/var/lib/keyway/keys";
+
+        public String getDir() {
+            return dir;
+        }
+
+        public void setDir(String dir) {
+            this.dir = dir;
+        }
+    }
+
+    @ConfigurationProperties("audit")
+    public static class Audit {
+        private List<String> sinks = List.of("stdout");
+
+        public List<String> getSinks() {
+            return sinks;
+        }
+
+        public void setSinks(List<String> sinks) {
+            this.sinks = List.copyOf(sinks);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.keyway.broker.exchange;
+
+import dev.keyway.broker.audit.AuditLog;
+import dev.keyway.broker.config.KeywayConfiguration;
+import dev.keyway.broker.issuer.IssuerKeys;
+import dev.keyway.broker.issuer.TokenVerifier;
+import dev.keyway.broker.issuer.VerificationLimits;
+import dev.keyway.broker.keys.SigningKeys;
+import dev.keyway.broker.policy.PolicyHolder;
+import dev.keyway.broker.store.MemoryReplayStore;
+import dev.keyway.broker.store.ReplayStore;
+import dev.keyway.spi.BrokerContext;
+import dev.keyway.spi.IssueException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Wires the exchange pipeline from configuration: every part is built once, at startup. */
+@Factory
+public class ExchangeFactory {
+
+    private static final int REPLAY_CAPACITY = 1_000_000;
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Outside demo mode a missing key set is a startup error that says how to create one. */
+    @Singleton
+    SigningKeys signingKeys(KeywayConfiguration configuration, KeywayConfiguration.Keys keys) throws IOException {
+        Path dir = Path.of(keys.getDir());
+        return configuration.isDemo() ? SigningKeys.loadOrInit(dir) : SigningKeys.load(dir);
+    }
+
+    @Singleton
+    BrokerContext brokerContext(KeywayConfiguration configuration, SigningKeys keys) {
+        String publicUrl = configuration.getPublicUrl();
+        return new BrokerContext() {
+            @Override
+            public String publicUrl() {
+                return publicUrl;
+            }
+
+            @Override
+            public String signJwt(Map<String, Object> claims) throws IssueException {
+                try {
+                    return keys.sign(claims, Optional.empty());
+                } catch (com.nimbusds.jose.JOSEException e) {
+                    throw new IssueException("unavailable", "cannot sign with the broker key: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    @Singleton
+    IssuerKeys issuerKeys() {
+        return new IssuerKeys(IssuerKeys.Settings.DEFAULT);
+    }
+
+    @Singleton
+    TokenVerifier tokenVerifier(KeywayConfiguration configuration, KeywayConfiguration.Limits limits, IssuerKeys keys, Clock clock) {
+        List<String> defaultAudience = List.of(configuration.getAudience());
+        return new TokenVerifier(new VerificationLimits(limits.getMaxTokenBytes(), limits.getClockSkew()), clock, keys::source,
+                issuer -> issuer.audiences().isEmpty() ? defaultAudience : issuer.audiences());
+    }
+
+    @Singleton
+    ReplayStore replayStore(Clock clock) {
+        return new MemoryReplayStore(REPLAY_CAPACITY, clock);
+    }
+
+    @Singleton
+    ExchangeMetrics exchangeMetrics(MeterRegistry registry) {
+        return new ExchangeMetrics(registry);
+    }
+
+    @Singleton
+    ExchangeService exchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, ReplayStore replay,
+                                    AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock,
+                                    KeywayConfiguration configuration, KeywayConfiguration.Limits limits) {
+        return new ExchangeService(policies, verifier, issuerKeys, replay, audit, broker, metrics, clock, limits.getClockSkew(),
+                "full".equals(configuration.getExplain()));
+    }
+}
