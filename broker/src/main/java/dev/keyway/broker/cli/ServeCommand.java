@@ -26,11 +26,21 @@ public final class ServeCommand implements Callable<Integer> {
             properties = DemoMode.prepare(env);
             LOG.warn(DemoMode.banner(properties));
         }
-        Micronaut.build(new String[0])
-                .mainClass(Keyway.class)
-                .banner(false)
-                .properties(properties)
-                .start();
+        try {
+            Micronaut.build(new String[0])
+                    .mainClass(Keyway.class)
+                    .banner(false)
+                    .properties(properties)
+                    .start();
+        } catch (RuntimeException e) {
+            // Bean creation wraps the real reason (a missing key set, a bad sink) several levels deep.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.error("keyway did not start: {}", root.getMessage());
+            return 1;
+        }
         return SERVING;
     }
 }

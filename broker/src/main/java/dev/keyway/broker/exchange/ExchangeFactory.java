@@ -12,6 +12,7 @@ import dev.keyway.broker.store.ReplayStore;
 import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.IssueException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -32,8 +33,8 @@ public class ExchangeFactory {
         return Clock.systemUTC();
     }
 
-    /** Outside demo mode a missing key set is a startup error that says how to create one. */
-    @Singleton
+    /** Outside demo mode a missing key set is a startup error that says how to create one (hence eager). */
+    @Context
     SigningKeys signingKeys(KeywayConfiguration configuration, KeywayConfiguration.Keys keys) throws IOException {
         Path dir = Path.of(keys.getDir());
         return configuration.isDemo() ? SigningKeys.loadOrInit(dir) : SigningKeys.load(dir);
