@@ -43,6 +43,12 @@ final class MatcherCompiler {
             problems.error(scalar.location(), "match." + claim + ": null never matches; write a value, a list, or {not: ...}");
             return Optional.empty();
         }
+        if (scalar.type() == Node.Scalar.ScalarType.FLOAT) {
+            // 1.10 would compare as "1.1": a decimal in a condition is almost always a version string.
+            problems.error(scalar.location(), "match." + claim + ": quote decimal values (\"" + scalar.text()
+                    + "\"), unquoted they are numbers and compare by value");
+            return Optional.empty();
+        }
         if (scalar.text().isEmpty()) {
             problems.error(scalar.location(), "match." + claim + ": an empty string is not a condition");
             return Optional.empty();

@@ -65,8 +65,13 @@ public final class PolicyCompiler {
         }
         Map<String, IssuerConfig> issuers = new LinkedHashMap<>();
         Map<String, IssuerConfig> issuersByIss = new HashMap<>();
+        Set<String> brokenIssuers = new HashSet<>();
         for (Document doc : byKind.getOrDefault("Issuer", List.of())) {
-            issuer(doc, problems).ifPresent(issuer -> {
+            Optional<IssuerConfig> compiled = issuer(doc, problems);
+            if (compiled.isEmpty()) {
+                brokenIssuers.add(doc.name());
+            }
+            compiled.ifPresent(issuer -> {
                 IssuerConfig sameIss = issuersByIss.putIfAbsent(issuer.issuer(), issuer);
                 if (sameIss != null) {
                     problems.error(issuer.location(), "issuer '" + issuer.issuer() + "' is already configured by Issuer '"
@@ -77,7 +82,7 @@ public final class PolicyCompiler {
         }
         Map<String, Binding> bindings = new LinkedHashMap<>();
         for (Document doc : byKind.getOrDefault("Binding", List.of())) {
-            binding(doc, issuers, problems).ifPresent(b -> bindings.put(doc.name(), b));
+            binding(doc, issuers, brokenIssuers, problems).ifPresent(b -> bindings.put(doc.name(), b));
         }
         Set<String> failedBindings = new HashSet<>();
         for (Document doc : byKind.getOrDefault("Binding", List.of())) {
@@ -190,13 +195,14 @@ public final class PolicyCompiler {
                 maxTokenAge, replay, doc.location()));
     }
 
-    private Optional<Binding> binding(Document doc, Map<String, IssuerConfig> issuers, Problems problems) {
+    private Optional<Binding> binding(Document doc, Map<String, IssuerConfig> issuers, Set<String> brokenIssuers,
+                                      Problems problems) {
         Fields spec = doc.spec();
         String what = "Binding '" + doc.name() + "'";
         int errors = problems.errorCount();
         Optional<IssuerConfig> issuer = spec.requiredString("issuer").flatMap(name -> {
             Optional<IssuerConfig> found = Optional.ofNullable(issuers.get(name));
-            if (found.isEmpty()) {
+            if (found.isEmpty() && !brokenIssuers.contains(name)) { // a broken Issuer already reported its own errors
                 problems.error(spec.location("issuer"), what + ": issuer '" + name + "' is not defined by any Issuer document"
                         + (issuers.isEmpty() ? "" : " (defined: " + String.join(", ", issuers.keySet()) + ")"));
             }
@@ -224,7 +230,7 @@ public final class PolicyCompiler {
         }
         Map<String, Set<String>> literals = new HashMap<>();
         for (Condition c : conditions) {
-            literals.put(c.claim().text(), c.matcher().literals());
+            literals.put(c.name(), c.matcher().literals());
         }
         return Optional.of(new Binding(doc.name(), issuer.get(), conditions, new GuardOptIn(allowUntrusted, literals),
                 grant.get(), doc.location()));
@@ -248,7 +254,9 @@ public final class PolicyCompiler {
             if (!seenClaims.add(claim)) {
                 continue; // duplicate keys are already reported by the YAML reader
             }
-            MatcherCompiler.compile(claim, value, problems).ifPresent(m -> conditions.add(new Condition(ref, m, where)));
+            // Kubernetes names are derived from the nested claim, so /namespace is not namespace there.
+            String name = ref.isPointer() && ref.pointer().size() == 1 && profile != Profile.KUBERNETES ? ref.topLevel() : claim;
+            MatcherCompiler.compile(claim, value, problems).ifPresent(m -> conditions.add(new Condition(ref, name, m, where)));
         }
         match.finish();
         return conditions;

@@ -37,7 +37,9 @@ final class PolicyLinter {
 
     private static void unpinnedOwner(Binding binding, Problems problems) {
         for (Condition c : binding.conditions()) {
-            if (!OWNER_SCOPED.contains(c.claim().text())) {
+            // A Kubernetes sub (system:serviceaccount:ns:name) names no repository owner.
+            if (!OWNER_SCOPED.contains(c.name())
+                    || (c.name().equals("sub") && binding.issuer().profile() == Profile.KUBERNETES)) {
                 continue;
             }
             for (Matcher pattern : patterns(c.matcher())) {
@@ -46,7 +48,7 @@ final class PolicyLinter {
                 if (!prefix.contains("/")) {
                     problems.warning(c.location(), "Binding '" + binding.name() + "': " + c.claim().text() + " "
                             + pattern.describe() + " is not pinned to one owner: it can match other owners' "
-                            + (c.claim().text().equals("project_path") ? "projects" : "repositories")
+                            + (c.name().equals("project_path") ? "projects" : "repositories")
                             + "; start the pattern with the literal owner, e.g. acme/");
                 }
             }
@@ -69,16 +71,38 @@ final class PolicyLinter {
         String body = regex.startsWith("^") ? regex.substring(1) : regex;
         var m = REGEX_META.matcher(body);
         String prefix = m.find() ? body.substring(0, m.start()) : body;
-        // An alternation anywhere may replace the prefix entirely: (a|b) or a|b.
-        return body.contains("|") ? "" : prefix;
+        // A top-level alternation (a|b) replaces the prefix entirely; one inside a group does not.
+        return hasTopLevelAlternation(body) ? "" : prefix;
+    }
+
+    private static boolean hasTopLevelAlternation(String regex) {
+        int depth = 0;
+        boolean inClass = false;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void githubNamesWithoutIds(Binding binding, Problems problems) {
         if (binding.issuer().profile() != Profile.GITHUB) {
             return;
         }
-        boolean byName = binding.conditions().stream().anyMatch(c -> GITHUB_NAMES.contains(c.claim().text()));
-        boolean byId = binding.conditions().stream().anyMatch(c -> GITHUB_IDS.contains(c.claim().text()));
+        boolean byName = binding.conditions().stream().anyMatch(c -> GITHUB_NAMES.contains(c.name()));
+        boolean byId = binding.conditions().stream().anyMatch(c -> GITHUB_IDS.contains(c.name()));
         if (byName && !byId) {
             problems.warning(binding.location(), "Binding '" + binding.name() + "': matches GitHub repository or owner"
                     + " names without repository_id or repository_owner_id; a deleted or renamed repository's name"
@@ -87,8 +111,8 @@ final class PolicyLinter {
     }
 
     private static void productionWithoutRef(Binding binding, Problems problems) {
-        boolean pinsRef = binding.conditions().stream().anyMatch(c -> REF_OR_ENVIRONMENT.contains(c.claim().text())
-                || (c.claim().text().equals("sub") && c.matcher().literals().stream()
+        boolean pinsRef = binding.conditions().stream().anyMatch(c -> REF_OR_ENVIRONMENT.contains(c.name())
+                || (c.name().equals("sub") && c.matcher().literals().stream()
                         .anyMatch(v -> v.contains(":ref:") || v.contains(":environment:"))));
         if (pinsRef) {
             return;

@@ -93,6 +93,10 @@ final class YamlDocuments {
                 continue;
             }
             String key = keyNode.getValue();
+            if (Tag.MERGE.equals(keyNode.getTag())) {
+                problems.error(keyLocation, "merge keys (<<) are not supported; repeat the entries");
+                continue;
+            }
             if (entries.containsKey(key)) {
                 problems.error(keyLocation, "duplicate key '" + key + "' (first at line "
                         + keyLocations.get(key).line() + ")");

@@ -36,16 +36,20 @@ final class Guards {
                         + " name the event in the binding or set allow-untrusted-triggers: true"));
     }
 
-    /** A fork merge-request pipeline: the job runs in a project other than the one the token names. */
+    /**
+     * A fork merge-request pipeline running in this project: {@code project_path} names the
+     * merge request's source (the fork), {@code job_project_path} the project the job runs in.
+     * Opting in means naming the fork itself, in {@code project_path}.
+     */
     static Optional<GuardViolation> gitlabForkPipeline(Identity identity, GuardOptIn optIn) {
         Optional<String> project = identity.value(PROJECT_PATH).scalar();
         Optional<String> jobProject = identity.value(JOB_PROJECT_PATH).scalar();
         if (project.isEmpty() || jobProject.isEmpty() || project.equals(jobProject)
-                || optIn.allowUntrustedTriggers() || optIn.names("job_project_path", jobProject.get())) {
+                || optIn.allowUntrustedTriggers() || optIn.names("project_path", project.get())) {
             return Optional.empty();
         }
-        return Optional.of(new GuardViolation("job_project_path", jobProject.get(),
-                "fork pipeline: the job runs in " + jobProject.get() + ", not in " + project.get()
-                        + "; name that project in job_project_path or set allow-untrusted-triggers: true"));
+        return Optional.of(new GuardViolation("project_path", project.get(),
+                "fork pipeline: code from " + project.get() + " runs in " + jobProject.get()
+                        + "; name the fork in project_path or set allow-untrusted-triggers: true"));
     }
 }

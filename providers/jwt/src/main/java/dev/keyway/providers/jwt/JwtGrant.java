@@ -12,7 +12,7 @@ record JwtGrant(List<String> audiences, Template subject, Map<String, List<Templ
 
     JwtGrant {
         audiences = List.copyOf(audiences);
-        claims = Map.copyOf(claims);
+        claims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims)); // keep the order policy wrote
         listClaims = Map.copyOf(listClaims);
     }
 

@@ -42,7 +42,14 @@ public final class JwtIssuer implements CredentialIssuer {
         if (!fields.has("audience")) {
             problems.error(fields.location(), "jwt grant: missing required field 'audience' (who will accept this token)");
         }
-        Template subject = fields.string("subject")
+        if (audiences.stream().anyMatch(String::isBlank)) {
+            problems.error(fields.location("audience"), "jwt grant: audience must not be empty");
+        }
+        Optional<String> subjectText = fields.string("subject");
+        if (subjectText.filter(String::isBlank).isPresent()) {
+            problems.error(fields.location("subject"), "jwt grant: subject must not be empty");
+        }
+        Template subject = subjectText
                 .flatMap(s -> Template.parse(s, fields.location("subject"), definition.claims(), problems))
                 .orElseGet(() -> Template.parse("{{sub}}", fields.location(), definition.claims(), new Problems())
                         .orElse(Template.literal("")));
