@@ -61,9 +61,11 @@ class ServeIT {
                   match: {ref: main}
                   grant: {type: jwt, audience: x}
                 """);
+        assertEquals(0, Jar.run(dir, "keys", "init", "keys").exit());
         Path config = Jar.write(dir, "keyway.yml", """
                 keyway:
                   public-url: https://keyway.example.com
+                  keys: {dir: keys}
                   policy:
                     paths: [policy]
                 """);
