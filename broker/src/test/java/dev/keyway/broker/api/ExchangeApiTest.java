@@ -116,6 +116,21 @@ class ExchangeApiTest {
     }
 
     @Test
+    void withoutASubjectTemplateTheSubjectIsTheBindingAndTheCallersSubjectAndTheIdentityTravelsAlong() throws Exception {
+        JsonNode body = TestBroker.json(broker.post("/v1/exchange", TestBroker.body("staging", ci.token())));
+        var claims = SignedJWT.parse(body.get("credentials").get("token").asText()).getJWTClaimsSet();
+        assertEquals("staging:repo:acme/api:ref:refs/heads/main", claims.getSubject());
+        Map<String, Object> identity = claims.getJSONObjectClaim("keyway");
+        assertEquals("staging", identity.get("binding"));
+        assertEquals("ci", identity.get("issuer"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> callerClaims = (Map<String, Object>) identity.get("claims");
+        assertEquals("acme/api", callerClaims.get("repository"));
+        assertEquals("1001", callerClaims.get("run_id"));
+        assertFalse(callerClaims.containsKey("exp"), "claims about the incoming token itself stay out");
+    }
+
+    @Test
     void theDiscoveryDocumentNamesThePublicUrlAndItsJwks() throws Exception {
         JsonNode discovery = TestBroker.json(broker.get("/.well-known/openid-configuration"));
         assertEquals("https://keyway.test", discovery.get("issuer").asText());

@@ -27,7 +27,11 @@ import java.util.UUID;
 public final class JwtIssuer implements CredentialIssuer {
 
     /** Claims the broker owns: letting policy set them would let a binding forge identity or lifetime. */
-    static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
+    /** The caller's normalized identity travels under this one claim, so relying parties can audit it. */
+    static final String IDENTITY_CLAIM = "keyway";
+    static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", IDENTITY_CLAIM);
+    /** Claims about the incoming token itself, not about who the caller is. */
+    private static final Set<String> NOT_IDENTITY = Set.of("aud", "exp", "iat", "nbf", "jti", "azp");
 
     @Override
     public String type() {
@@ -49,10 +53,8 @@ public final class JwtIssuer implements CredentialIssuer {
         if (subjectText.filter(String::isBlank).isPresent()) {
             problems.error(fields.location("subject"), "jwt grant: subject must not be empty");
         }
-        Template subject = subjectText
-                .flatMap(s -> Template.parse(s, fields.location("subject"), definition.claims(), problems))
-                .orElseGet(() -> Template.parse("{{sub}}", fields.location(), definition.claims(), new Problems())
-                        .orElse(Template.literal("")));
+        Optional<Template> subject = subjectText
+                .flatMap(s -> Template.parse(s, fields.location("subject"), definition.claims(), problems));
         Map<String, List<Template>> claims = new LinkedHashMap<>();
         Map<String, Boolean> listClaims = new HashMap<>();
         fields.mapping("claims").ifPresent(claimFields -> readClaims(claimFields, definition, problems, claims, listClaims));
@@ -101,15 +103,38 @@ public final class JwtIssuer implements CredentialIssuer {
             claims.put(entry.getKey(), grant.listClaims().get(entry.getKey()) ? values : values.get(0));
         }
         claims.put("iss", request.broker().publicUrl());
-        claims.put("sub", render(grant.subject(), "sub", request));
+        claims.put("sub", grant.subject().isPresent() ? render(grant.subject().get(), "sub", request) : defaultSubject(request));
         claims.put("aud", grant.audiences().size() == 1 ? grant.audiences().get(0) : grant.audiences());
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
         String jti = UUID.randomUUID().toString();
         claims.put("jti", jti);
+        claims.put(IDENTITY_CLAIM, identity(request));
         String token = request.broker().signJwt(claims);
         return new IssuedCredential("jwt", Instant.ofEpochSecond(expiresAt.getEpochSecond()), Map.of("token", token), jti);
+    }
+
+    /**
+     * {@code <binding>:<caller's sub>}: binding names never contain ':', so the first colon splits
+     * it unambiguously, and two bindings never mint the same subject for one caller.
+     */
+    private static String defaultSubject(IssueRequest request) throws IssueException {
+        String sub = request.identity().scalarClaims().get("sub");
+        if (sub == null) {
+            throw new IssueException("invalid_request", "jwt grant: the token has no sub claim; set the grant's subject template");
+        }
+        return request.binding() + ":" + sub;
+    }
+
+    private static Map<String, Object> identity(IssueRequest request) {
+        Map<String, String> claims = new LinkedHashMap<>(request.identity().scalarClaims());
+        claims.keySet().removeAll(NOT_IDENTITY);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("binding", request.binding());
+        out.put("issuer", request.identity().issuer());
+        out.put("claims", claims);
+        return out;
     }
 
     private static String render(Template template, String claim, IssueRequest request) throws IssueException {
