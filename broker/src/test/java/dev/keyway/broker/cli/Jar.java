@@ -25,7 +25,7 @@ final class Jar {
     }
 
     static Run run(Path workDir, String... args) throws IOException, InterruptedException {
-        Process process = start(workDir, Map.of(), args);
+        Process process = builder(workDir, Map.of(), args).start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -35,14 +35,26 @@ final class Jar {
         return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /** Starts a long-running broker; its output goes to {@code broker.out} and {@code broker.err} in {@code workDir}. */
     static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return builder(workDir, env, args)
+                .redirectOutput(workDir.resolve("broker.out").toFile())
+                .redirectError(workDir.resolve("broker.err").toFile())
+                .start();
+    }
+
+    static String output(Path workDir, String stream) throws IOException {
+        return Files.readString(workDir.resolve("broker." + stream));
+    }
+
+    private static ProcessBuilder builder(Path workDir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         // A clean environment for the settings that switch demo mode off, then the test's own.
         builder.environment().keySet().removeIf(k -> k.startsWith("KEYWAY_") || k.startsWith("MICRONAUT_"));
         builder.environment().putAll(env);
-        return builder.start();
+        return builder;
     }
 
     private static String javaBinary() {

@@ -56,7 +56,7 @@ class KeysCliIT {
                 """.formatted(dir.resolve("nokeys"), Jar.ROOT.resolve("examples/demo")));
         Process broker = Jar.start(dir, Map.of("MICRONAUT_CONFIG_FILES", config.toString(), "MICRONAUT_SERVER_PORT", "0"));
         assertTrue(broker.waitFor(60, TimeUnit.SECONDS), "the broker must exit, not hang");
-        String err = new String(broker.getErrorStream().readAllBytes());
+        String err = Jar.output(dir, "err");
         assertEquals(1, broker.exitValue(), err);
         assertTrue(err.contains("keys init " + dir.resolve("nokeys")), err);
     }

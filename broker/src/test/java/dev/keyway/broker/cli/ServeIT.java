@@ -1,6 +1,7 @@
 package dev.keyway.broker.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -47,6 +48,26 @@ class ServeIT {
         // Outside a checkout the bundled demo policy is unpacked beside the generated keys.
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/demo-policy/keyway-demo.yaml")));
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/dev-issuer.jwks.json")));
+
+        // The whole demo loop: a dev token in, a Keyway JWT out, one audit line, no secret in any output.
+        String token = Jar.run(dir, "dev-token", "--audience", "http://127.0.0.1:" + port, "--claims",
+                "{\"repository\":\"acme/demo\",\"repository_id\":\"1001\",\"repository_owner_id\":\"501\",\"ref\":\"refs/heads/main\",\"run_id\":\"9\"}")
+                .out().strip();
+        HttpResponse<String> exchanged = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/exchange"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"binding\":\"demo-deploy\",\"token\":\"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, exchanged.statusCode(), exchanged.body());
+        String minted = exchanged.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+        broker.destroy();
+        broker.waitFor();
+        String stdout = Jar.output(dir, "out");
+        String stderr = Jar.output(dir, "err");
+        assertTrue(stderr.contains("KEYWAY DEMO MODE"), "the log says demo mode loudly");
+        assertTrue(stdout.contains("\"decision\":\"allow\"") && stdout.contains("\"binding\":\"demo-deploy\""), "audit on stdout");
+        for (String secret : new String[] {token, minted}) {
+            String signature = secret.substring(secret.lastIndexOf('.') + 1);
+            assertFalse(stdout.contains(signature) || stderr.contains(signature), "no token in the broker's output");
+        }
     }
 
     @Test
