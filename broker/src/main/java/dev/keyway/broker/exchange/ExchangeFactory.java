@@ -60,9 +60,12 @@ public class ExchangeFactory {
         };
     }
 
+    /** Key fetches are counted per host and outcome: a failing issuer shows up before its cache runs dry. */
     @Singleton
-    IssuerKeys issuerKeys() {
-        return new IssuerKeys(IssuerKeys.Settings.DEFAULT);
+    IssuerKeys issuerKeys(MeterRegistry registry) {
+        return new IssuerKeys(IssuerKeys.Settings.DEFAULT, (host, ok) -> io.micrometer.core.instrument.Counter
+                .builder("keyway.jwks.fetches").description("Discovery and JWKS fetches from issuers")
+                .tag("host", host).tag("outcome", ok ? "ok" : "failed").register(registry).increment());
     }
 
     @Singleton

@@ -39,8 +39,12 @@ public final class IssuerKeys {
     private final Map<KeySettings, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
 
     public IssuerKeys(Settings settings) {
+        this(settings, (host, ok) -> { });
+    }
+
+    public IssuerKeys(Settings settings, SafeFetcher.Observer observer) {
         this.settings = settings;
-        this.fetcher = new SafeFetcher(settings.fetchTimeout(), settings.maxBytes());
+        this.fetcher = new SafeFetcher(settings.fetchTimeout(), settings.maxBytes(), observer);
     }
 
     public JWKSource<SecurityContext> source(IssuerConfig issuer) {

@@ -24,11 +24,23 @@ public final class SafeFetcher implements ResourceRetriever {
 
     static final int MAX_REDIRECTS = 3;
 
+    /** Told about every fetch, for metrics: the host and whether it produced a document. */
+    @FunctionalInterface
+    public interface Observer {
+        void fetched(String host, boolean succeeded);
+    }
+
     private final HttpClient client;
     private final Duration timeout;
     private final int maxBytes;
+    private final Observer observer;
 
     public SafeFetcher(Duration timeout, int maxBytes) {
+        this(timeout, maxBytes, (host, ok) -> { });
+    }
+
+    public SafeFetcher(Duration timeout, int maxBytes, Observer observer) {
+        this.observer = observer;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -39,6 +51,17 @@ public final class SafeFetcher implements ResourceRetriever {
 
     @Override
     public Resource retrieveResource(URL url) throws IOException {
+        boolean succeeded = false;
+        try {
+            Resource resource = fetch(url);
+            succeeded = true;
+            return resource;
+        } finally {
+            observer.fetched(url.getHost(), succeeded);
+        }
+    }
+
+    private Resource fetch(URL url) throws IOException {
         URI uri = toUri(url);
         requireFetchable(uri);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
