@@ -85,6 +85,14 @@ class ClaimValueTest {
     }
 
     @Test
+    void nonFiniteDoublesReadAsTheirNameInsteadOfThrowing() {
+        // Lenient JSON parsers (Gson, as used by Nimbus) accept NaN and Infinity; ClaimValue.of must stay total.
+        assertEquals(Optional.of("NaN"), ClaimValue.of(Double.NaN).scalar());
+        assertEquals(Optional.of("Infinity"), ClaimValue.of(Double.POSITIVE_INFINITY).scalar());
+        assertEquals(Optional.of("-Infinity"), ClaimValue.of(Float.NEGATIVE_INFINITY).scalar());
+    }
+
+    @Test
     void otherObjectsReadAsTheirText() {
         ClaimValue value = ClaimValue.of(new StringBuilder("built"));
         assertTrue(value instanceof ClaimValue.Scalar s && s.value().equals("built"));
