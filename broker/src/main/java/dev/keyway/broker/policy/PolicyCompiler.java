@@ -65,11 +65,13 @@ public final class PolicyCompiler {
         }
         Map<String, IssuerConfig> issuers = new LinkedHashMap<>();
         Map<String, IssuerConfig> issuersByIss = new HashMap<>();
-        Set<String> brokenIssuers = new HashSet<>();
+        // Issuers that failed but name a known profile: their bindings are still checked against it.
+        Map<String, Profile> brokenIssuers = new HashMap<>();
         for (Document doc : byKind.getOrDefault("Issuer", List.of())) {
             Optional<IssuerConfig> compiled = issuer(doc, problems);
             if (compiled.isEmpty()) {
-                brokenIssuers.add(doc.name());
+                doc.spec().node("type").filter(Node.Scalar.class::isInstance).map(n -> ((Node.Scalar) n).text())
+                        .flatMap(Profile::byId).ifPresent(p -> brokenIssuers.put(doc.name(), p));
             }
             compiled.ifPresent(issuer -> {
                 IssuerConfig sameIss = issuersByIss.putIfAbsent(issuer.issuer(), issuer);
@@ -195,19 +197,18 @@ public final class PolicyCompiler {
                 maxTokenAge, replay, doc.location()));
     }
 
-    private Optional<Binding> binding(Document doc, Map<String, IssuerConfig> issuers, Set<String> brokenIssuers,
+    private Optional<Binding> binding(Document doc, Map<String, IssuerConfig> issuers, Map<String, Profile> brokenIssuers,
                                       Problems problems) {
         Fields spec = doc.spec();
         String what = "Binding '" + doc.name() + "'";
         int errors = problems.errorCount();
-        Optional<IssuerConfig> issuer = spec.requiredString("issuer").flatMap(name -> {
-            Optional<IssuerConfig> found = Optional.ofNullable(issuers.get(name));
-            if (found.isEmpty() && !brokenIssuers.contains(name)) { // a broken Issuer already reported its own errors
-                problems.error(spec.location("issuer"), what + ": issuer '" + name + "' is not defined by any Issuer document"
-                        + (issuers.isEmpty() ? "" : " (defined: " + String.join(", ", issuers.keySet()) + ")"));
-            }
-            return found;
-        });
+        Optional<String> issuerName = spec.requiredString("issuer");
+        Optional<IssuerConfig> issuer = issuerName.map(issuers::get);
+        Optional<Profile> profile = issuer.map(IssuerConfig::profile).or(() -> issuerName.map(brokenIssuers::get));
+        if (issuerName.isPresent() && profile.isEmpty()) {
+            problems.error(spec.location("issuer"), what + ": issuer '" + issuerName.get() + "' is not defined by any Issuer document"
+                    + (issuers.isEmpty() ? "" : " (defined: " + String.join(", ", issuers.keySet()) + ")"));
+        }
         spec.string("description");
         boolean allowUntrusted = spec.bool("allow-untrusted-triggers").orElse(false);
         Optional<Fields> match = spec.mapping("match");
@@ -219,13 +220,12 @@ public final class PolicyCompiler {
         if (grantFields.isEmpty()) {
             problems.error(spec.location(), what + ": missing required field 'grant'");
         }
-        if (issuer.isEmpty()) {
+        if (profile.isEmpty()) {
             return Optional.empty(); // claim names and templates can only be checked against a known profile
         }
-        Profile profile = issuer.get().profile();
-        List<Condition> conditions = match.map(m -> conditions(what, m, profile, problems)).orElse(List.of());
-        Optional<Grant> grant = grantFields.flatMap(g -> grant(doc.name(), g, profile, problems));
-        if (problems.errorCount() > errors || grant.isEmpty()) {
+        List<Condition> conditions = match.map(m -> conditions(what, m, profile.get(), problems)).orElse(List.of());
+        Optional<Grant> grant = grantFields.flatMap(g -> grant(doc.name(), g, profile.get(), problems));
+        if (problems.errorCount() > errors || grant.isEmpty() || issuer.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Set<String>> literals = new HashMap<>();

@@ -71,6 +71,10 @@ final class PolicyLinter {
         String body = regex.startsWith("^") ? regex.substring(1) : regex;
         var m = REGEX_META.matcher(body);
         String prefix = m.find() ? body.substring(0, m.start()) : body;
+        // A quantifier makes the character before it optional (acme/?, acme/*, acme/{0,2}): not part of the prefix.
+        if (!prefix.isEmpty() && prefix.length() < body.length() && "*?{".indexOf(body.charAt(prefix.length())) >= 0) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
         // A top-level alternation (a|b) replaces the prefix entirely; one inside a group does not.
         return hasTopLevelAlternation(body) ? "" : prefix;
     }

@@ -6,6 +6,9 @@ import dev.keyway.spi.config.Problems;
 import java.io.Reader;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +51,15 @@ final class YamlDocuments {
         try (Reader reader = new StringReader(text)) {
             for (org.yaml.snakeyaml.nodes.Node root : yaml.composeAll(reader)) {
                 if (root != null) {
-                    documents.add(convert(file, root, problems));
+                    documents.add(convert(file, root, problems, Collections.newSetFromMap(new IdentityHashMap<>())));
                 }
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            // An unclosed quote or bracket is only noticed at the end of the file: point at where it opened.
+            if (e.getContextMark() != null && e.getProblem() != null && e.getProblem().contains("end of stream")) {
+                mark = e.getContextMark();
+            }
             int line = mark != null ? mark.getLine() + 1 : 0;
             problems.error(new Location(file, line), "not valid YAML: " + firstLine(e.getProblem()));
             return List.of();
@@ -71,15 +78,30 @@ final class YamlDocuments {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static Node convert(String file, org.yaml.snakeyaml.nodes.Node node, Problems problems) {
+    /** {@code open}: the collections on the current path; an alias back to one of them is a cycle. */
+    private static Node convert(String file, org.yaml.snakeyaml.nodes.Node node, Problems problems,
+                                Set<org.yaml.snakeyaml.nodes.Node> open) {
         Location location = new Location(file, node.getStartMark().getLine() + 1);
         if (node instanceof ScalarNode scalar) {
             return new Node.Scalar(scalar.getValue(), scalarType(scalar), location);
         }
+        if (!open.add(node)) {
+            problems.error(location, "recursive alias: a collection cannot contain itself");
+            return new Node.Scalar("", Node.Scalar.ScalarType.NULL, location);
+        }
+        try {
+            return convertCollection(file, node, location, problems, open);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private static Node convertCollection(String file, org.yaml.snakeyaml.nodes.Node node, Location location,
+                                          Problems problems, Set<org.yaml.snakeyaml.nodes.Node> open) {
         if (node instanceof SequenceNode sequence) {
             List<Node> items = new ArrayList<>();
             for (org.yaml.snakeyaml.nodes.Node item : sequence.getValue()) {
-                items.add(convert(file, item, problems));
+                items.add(convert(file, item, problems, open));
             }
             return new Node.Sequence(items, location);
         }
@@ -102,7 +124,7 @@ final class YamlDocuments {
                         + keyLocations.get(key).line() + ")");
                 continue;
             }
-            entries.put(key, convert(file, tuple.getValueNode(), problems));
+            entries.put(key, convert(file, tuple.getValueNode(), problems, open));
             keyLocations.put(key, keyLocation);
         }
         return new Node.Mapping(entries, keyLocations, location);

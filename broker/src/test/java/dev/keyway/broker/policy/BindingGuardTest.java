@@ -37,7 +37,7 @@ class BindingGuardTest {
                 spec:
                   issuer: gitlab
                 %s  match:
-                    project_path: acme/api
+                    job_project_path: acme/api
                 %s  grant: {type: jwt, audience: vault}
                 """.formatted(extraSpec, extraMatch)).binding("b").orElseThrow();
     }
@@ -48,9 +48,10 @@ class BindingGuardTest {
         return binding.evaluate(Profile.GITHUB.identify("github", claims));
     }
 
-    private static Decision gitlabJob(Binding binding, String jobProject) {
+    /** A job running in acme/api whose code comes from {@code sourceProject} (GitLab 18.4+ claims). */
+    private static Decision gitlabJob(Binding binding, String sourceProject) {
         return binding.evaluate(Profile.GITLAB.identify("gitlab",
-                Map.of("project_path", "acme/api", "job_project_path", jobProject)));
+                Map.of("project_path", sourceProject, "job_project_path", "acme/api")));
     }
 
     static Stream<Arguments> github() {
@@ -89,17 +90,19 @@ class BindingGuardTest {
                 Arguments.of("a pipeline in the project itself passes", "", "", "acme/api", true),
                 Arguments.of("a fork pipeline is denied", "", "", "mallory/api", false),
                 Arguments.of("allow-untrusted-triggers admits a fork", "  allow-untrusted-triggers: true\n", "", "mallory/api", true),
-                Arguments.of("naming the fork admits it", "", "    job_project_path: partner/api\n", "partner/api", true),
-                Arguments.of("naming the fork in a list admits it", "", "    job_project_path: [acme/api, partner/api]\n",
+                Arguments.of("naming the fork in project_path admits it", "", "    project_path: partner/api\n", "partner/api", true),
+                Arguments.of("naming the fork in a project_path list admits it", "", "    project_path: [acme/api, partner/api]\n",
                         "partner/api", true),
-                Arguments.of("a glob over forks does not admit them", "", "    job_project_path: {glob: \"*/api\"}\n",
+                Arguments.of("naming one fork does not admit another", "", "    project_path: [acme/api, partner/api]\n",
+                        "mallory/api", false),
+                Arguments.of("a glob over forks does not admit them", "", "    project_path: {glob: \"*/api\"}\n",
                         "mallory/api", false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("gitlab")
-    void gitlabGuard(String sentence, String extraSpec, String extraMatch, String jobProject, boolean allowed) {
-        Decision decision = gitlabJob(gitlab(extraSpec, extraMatch), jobProject);
+    void gitlabGuard(String sentence, String extraSpec, String extraMatch, String sourceProject, boolean allowed) {
+        Decision decision = gitlabJob(gitlab(extraSpec, extraMatch), sourceProject);
         assertEquals(allowed, decision.allowed(), decision::toString);
     }
 

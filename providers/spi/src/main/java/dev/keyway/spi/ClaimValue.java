@@ -80,6 +80,9 @@ public sealed interface ClaimValue {
         if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
             return Long.toString(n.longValue());
         }
+        if ((n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue())) {
+            return Double.toString(n.doubleValue()); // NaN, Infinity: BigDecimal cannot hold them
+        }
         BigDecimal d = n instanceof BigDecimal bd ? bd : new BigDecimal(n.toString());
         d = d.stripTrailingZeros();
         return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();

@@ -259,7 +259,7 @@ class JwtIssuerTest {
         assertEquals("web-1", claims.get("pod"));
         assertEquals("fixed", claims.get("static"));
         assertInstanceOf(String.class, claims.get("jti"));
-        assertEquals(Set.of("iss", "sub", "aud", "iat", "nbf", "exp", "jti", "groups", "single", "pod", "static"),
+        assertEquals(Set.of("iss", "sub", "aud", "iat", "nbf", "exp", "jti", "keyway", "groups", "single", "pod", "static"),
                 claims.keySet());
 
         assertEquals("jwt", credential.type());
@@ -278,11 +278,29 @@ class JwtIssuerTest {
     }
 
     @Test
-    void theSubjectDefaultsToTheCallersSub() throws IssueException {
+    void theSubjectDefaultsToTheBindingAndTheCallersSubUnambiguously() throws IssueException {
         GrantConfig grant = compileClean(map(20, "audience", str(21, "vault")));
         RecordingBroker broker = new RecordingBroker();
         issuer.issue(request(grant, CALLER, broker));
-        assertEquals("repo:acme/api:ref:refs/heads/main", broker.signed.get(0).get("sub"));
+        String sub = (String) broker.signed.get(0).get("sub");
+        String binding = sub.substring(0, sub.indexOf(':'));
+        assertEquals("repo:acme/api:ref:refs/heads/main", sub.substring(binding.length() + 1),
+                "binding names hold no ':', so the first colon splits binding and caller subject");
+        assertFalse(binding.isEmpty());
+    }
+
+    @Test
+    void theCallersIdentityTravelsUnderTheKeywayClaimWithoutTokenMetadata() throws IssueException {
+        GrantConfig grant = compileClean(map(20, "audience", str(21, "vault")));
+        RecordingBroker broker = new RecordingBroker();
+        issuer.issue(request(grant, CALLER, broker));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> keyway = (Map<String, Object>) broker.signed.get(0).get("keyway");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> identity = (Map<String, Object>) keyway.get("claims");
+        assertEquals("acme/api", identity.get("repository"));
+        assertFalse(identity.containsKey("exp") || identity.containsKey("aud") || identity.containsKey("jti"));
+        assertInstanceOf(String.class, keyway.get("binding"));
     }
 
     @Test

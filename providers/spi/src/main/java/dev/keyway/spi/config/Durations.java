@@ -19,16 +19,20 @@ public final class Durations {
         Matcher m = PART.matcher(text);
         Duration total = Duration.ZERO;
         int end = 0;
-        while (m.find() && m.start() == end) {
-            long amount = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
-            end = m.end();
+        try {
+            while (m.find() && m.start() == end) {
+                long amount = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
+                end = m.end();
+            }
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
         }
         if (end != text.length()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (write e.g. 15m, 1h, 90s, 1h30m)");
