@@ -202,12 +202,13 @@ public final class ExchangeService {
     private IssuedCredential issue(ExchangeRequest request, Binding binding, Identity identity, Duration ttl)
             throws KeywayException {
         IssueRequest issue = new IssueRequest(binding.name(), binding.grant().config(), identity, ttl, clock.instant(),
-                request.requestId(), request.csr(), request.publicKey(), broker);
+                request.requestId(), request.csr(), request.publicKey(), request.format().id(), broker);
         try {
             return binding.grant().provider().issue(issue);
         } catch (IssueException e) {
             ErrorCode code = ErrorCode.fromCode(e.code()).orElse(ErrorCode.UPSTREAM_ERROR);
-            throw new KeywayException(code, e.getMessage(), Map.of(), code == ErrorCode.UNAVAILABLE ? Duration.ofSeconds(10) : null, e);
+            Map<String, Object> extensions = e.upstream().isEmpty() ? Map.of() : Map.of("upstream", e.upstream());
+            throw new KeywayException(code, e.getMessage(), extensions, code == ErrorCode.UNAVAILABLE ? Duration.ofSeconds(10) : null, e);
         }
     }
 

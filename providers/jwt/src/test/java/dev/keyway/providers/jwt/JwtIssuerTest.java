@@ -230,7 +230,7 @@ class JwtIssuerTest {
 
     private static IssueRequest request(GrantConfig grant, Identity identity, BrokerContext broker) {
         return new IssueRequest("deploy", grant, identity, Duration.ofMinutes(15), NOW, "req-1",
-                Optional.empty(), Optional.empty(), broker);
+                Optional.empty(), Optional.empty(), "json", broker);
     }
 
     @Test
