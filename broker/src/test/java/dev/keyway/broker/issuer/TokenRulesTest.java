@@ -167,7 +167,7 @@ class TokenRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedTokens")
     void refusesWithTheRulesCode(String sentence, ErrorCode code, Supplier<String> token) {
-        assertEquals(code, refusal(verifier, token.get(), policy));
+        assertEquals(code, refusal(verifier, token.get(), policy), sentence);
     }
 
     static Stream<Arguments> acceptedTokens() {
@@ -203,8 +203,8 @@ class TokenRulesTest {
     @MethodSource("acceptedTokens")
     void acceptsTokensThatBreakNoRule(String sentence, Supplier<String> token) throws KeywayException {
         VerifiedToken verified = verifier.verify(token.get(), policy);
-        assertTrue(Set.of(CI, AGED).contains(verified.issuer().issuer()));
-        assertEquals("repo:acme/api:ref:refs/heads/main", verified.claims().get("sub"));
+        assertTrue(Set.of(CI, AGED).contains(verified.issuer().issuer()), sentence);
+        assertEquals("repo:acme/api:ref:refs/heads/main", verified.claims().get("sub"), sentence);
     }
 
     @Test
