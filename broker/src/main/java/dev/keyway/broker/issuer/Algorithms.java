@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.util.Optional;
@@ -38,8 +39,12 @@ final class Algorithms {
 
     /** A verifier when {@code key} is the right type, curve and size for {@code alg}; empty otherwise. */
     static Optional<JWSVerifier> verifier(JWSAlgorithm alg, JWK key) throws JOSEException {
+        if (key.getKeyOperations() != null && !key.getKeyOperations().contains(KeyOperation.VERIFY)) {
+            return Optional.empty(); // RFC 7517 §4.3: the issuer published this key for something else
+        }
         if (JWSAlgorithm.Family.RSA.contains(alg) && key instanceof RSAKey rsa) {
-            return rsa.size() >= MIN_RSA_BITS ? Optional.of(new RSASSAVerifier(rsa)) : Optional.empty();
+            return rsa.size() >= MIN_RSA_BITS && !Roca.fingerprinted(rsa.getModulus().decodeToBigInteger())
+                    ? Optional.of(new RSASSAVerifier(rsa)) : Optional.empty();
         }
         if (key instanceof ECKey ec && (alg.equals(JWSAlgorithm.ES256) && ec.getCurve().equals(Curve.P_256)
                 || alg.equals(JWSAlgorithm.ES384) && ec.getCurve().equals(Curve.P_384))) {

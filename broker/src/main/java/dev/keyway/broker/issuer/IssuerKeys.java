@@ -1,6 +1,13 @@
 package dev.keyway.broker.issuer;
 
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -13,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,13 +78,38 @@ public final class IssuerKeys {
         var remote = issuer.jwksUri().isPresent()
                 ? JWKSourceBuilder.<SecurityContext>create(url(issuer.jwksUri().get()), fetcher)
                 : JWKSourceBuilder.<SecurityContext>create(new DiscoveredJwksSource(issuer.issuer(), fetcher));
-        return remote
+        JWKSource<SecurityContext> built = remote
                 .cache(settings.cacheTtl().toMillis(), settings.fetchTimeout().toMillis())
                 .refreshAheadCache(true)
                 .rateLimited(settings.rateLimit().toMillis())
                 .retrying(false)
                 .outageTolerant(settings.outageTolerance().toMillis())
                 .build();
+        return new UnknownKidTolerant(((JWKSetBasedJWKSource<SecurityContext>) built).getJWKSetSource());
+    }
+
+    /**
+     * Nimbus's JWKSetBasedJWKSource, except for one case: when a kid missing from the cached keys
+     * prompts a refetch and the rate limit refuses it, the keys were fetched moments ago and the kid
+     * is not among them. That is the token's fault (no matching key), not an outage; Nimbus's
+     * RateLimitReachedException would otherwise surface as 503 unavailable for every such token.
+     */
+    private record UnknownKidTolerant(JWKSetSource<SecurityContext> keys) implements JWKSource<SecurityContext> {
+
+        @Override
+        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+            long now = System.currentTimeMillis();
+            JWKSet cached = keys.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+            List<JWK> found = selector.select(cached);
+            if (!found.isEmpty()) {
+                return found;
+            }
+            try {
+                return selector.select(keys.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context));
+            } catch (RateLimitReachedException e) {
+                return List.of();
+            }
+        }
     }
 
     /**

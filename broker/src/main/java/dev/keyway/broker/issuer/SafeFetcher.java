@@ -11,9 +11,13 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The only way Keyway fetches anything from an issuer: https (http only to loopback), short
@@ -65,6 +69,7 @@ public final class SafeFetcher implements ResourceRetriever {
         URI uri = toUri(url);
         requireFetchable(uri);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            long deadline = System.nanoTime() + timeout.toNanos();
             HttpResponse<InputStream> response = send(uri);
             int status = response.statusCode();
             if (status >= 300 && status < 400 && response.headers().firstValue("location").isPresent()) {
@@ -80,7 +85,7 @@ public final class SafeFetcher implements ResourceRetriever {
                 if (status != 200) {
                     throw new IOException(uri + " answered HTTP " + status);
                 }
-                byte[] content = body.readNBytes(maxBytes + 1);
+                byte[] content = readBefore(deadline, body, uri);
                 if (content.length > maxBytes) {
                     throw new IOException(uri + " sent more than " + maxBytes + " bytes");
                 }
@@ -89,6 +94,36 @@ public final class SafeFetcher implements ResourceRetriever {
             }
         }
         throw new IOException(url + " redirected more than " + MAX_REDIRECTS + " times");
+    }
+
+    /**
+     * The request timeout only covers the response headers; a server can then send its body one
+     * byte at a time. Closing the stream at the deadline ends the read.
+     */
+    private byte[] readBefore(long deadline, InputStream body, URI uri) throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
+            expired.set(true);
+            try {
+                body.close();
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
+        }, CompletableFuture.delayedExecutor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        try {
+            byte[] content = body.readNBytes(maxBytes + 1);
+            if (expired.get()) {
+                throw new HttpTimeoutException(uri + " did not send its body within " + timeout);
+            }
+            return content;
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new HttpTimeoutException(uri + " did not send its body within " + timeout);
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
     }
 
     private HttpResponse<InputStream> send(URI uri) throws IOException {

@@ -8,6 +8,8 @@ import static dev.keyway.broker.problem.ErrorCode.TOKEN_NOT_YET_VALID;
 import static dev.keyway.broker.problem.ErrorCode.TOKEN_SIGNATURE_INVALID;
 import static dev.keyway.broker.problem.ErrorCode.TOKEN_TOO_OLD;
 
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,6 +20,7 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keyway.broker.policy.IssuerConfig;
@@ -95,10 +98,20 @@ public final class TokenVerifier {
         try {
             return SignedJWT.parse(token);
         } catch (ParseException e) {
-            // alg "none" parses as a plain JWT elsewhere; here it fails with a message naming the algorithm.
-            String reason = e.getMessage() != null && e.getMessage().contains("none") ? "alg none is never accepted"
-                    : "token header or payload is not valid base64url JSON";
-            throw refuse(reason.startsWith("alg") ? TOKEN_SIGNATURE_INVALID : TOKEN_MALFORMED, reason);
+            // An alg "none" header is a plain (unsecured) header, which SignedJWT.parse rejects with
+            // "Not a JWS header": read the header on its own to name the rule that failed.
+            if (declaresAlgNone(token)) {
+                throw refuse(TOKEN_SIGNATURE_INVALID, "alg none is never accepted");
+            }
+            throw refuse(TOKEN_MALFORMED, "token header or payload is not valid base64url JSON");
+        }
+    }
+
+    private static boolean declaresAlgNone(String token) {
+        try {
+            return Algorithm.NONE.equals(Header.parse(new Base64URL(token.substring(0, token.indexOf('.')))).getAlgorithm());
+        } catch (ParseException | RuntimeException e) {
+            return false;
         }
     }
 
