@@ -32,6 +32,8 @@ final class Rendering {
         return switch (result.format()) {
             case ENV -> new Rendered("text/plain; charset=utf-8", env(result));
             case EXEC_CREDENTIAL -> new Rendered("application/json", JSON.writeValueAsString(execCredential(result)));
+            case AWS_CREDENTIAL_PROCESS -> new Rendered("application/json", JSON.writeValueAsString(awsCredentialProcess(result)));
+            case GCP_EXECUTABLE -> new Rendered("application/json", JSON.writeValueAsString(gcpExecutable(result)));
             default -> new Rendered("application/json", JSON.writeValueAsString(json(result)));
         };
     }
@@ -67,6 +69,33 @@ final class Rendering {
         body.put("apiVersion", "client.authentication.k8s.io/v1");
         body.put("kind", "ExecCredential");
         body.put("status", status);
+        return body;
+    }
+
+    /** The {@code credential_process} output the AWS CLI and SDKs read ({@code Version: 1}). */
+    private static Map<String, Object> awsCredentialProcess(Exchanged result) {
+        Map<String, Object> credentials = result.credential().credentials();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Version", 1);
+        body.put("AccessKeyId", credentials.get("accessKeyId"));
+        body.put("SecretAccessKey", credentials.get("secretAccessKey"));
+        body.put("SessionToken", credentials.get("sessionToken"));
+        body.put("Expiration", timestamp(result));
+        return body;
+    }
+
+    /**
+     * Google's executable-sourced credential response: the gcp grant hands back a Keyway-minted
+     * subject token ({@code subjectToken}), which the client library exchanges at Google STS itself.
+     */
+    private static Map<String, Object> gcpExecutable(Exchanged result) {
+        Map<String, Object> credentials = result.credential().credentials();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", 1);
+        body.put("success", true);
+        body.put("token_type", credentials.getOrDefault("subjectTokenType", "urn:ietf:params:oauth:token-type:jwt"));
+        body.put("id_token", credentials.get("subjectToken"));
+        body.put("expiration_time", result.credential().expiresAt().getEpochSecond());
         return body;
     }
 
