@@ -1,16 +1,13 @@
 package dev.keyway.broker.cli;
 
 import dev.keyway.broker.policy.Compilation;
-import dev.keyway.broker.policy.GrantTypes;
-import dev.keyway.broker.policy.PolicyCompiler;
 import dev.keyway.broker.policy.PolicyTestRunner;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** Runs every {@code PolicyTest} case; one line per failure, then {@code N passed, N failed}. */
@@ -18,8 +15,8 @@ import picocli.CommandLine.Spec;
         description = "Run the PolicyTest documents found in the given files or directories.")
 public final class PolicyTestCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Policy files or directories.")
-    List<Path> paths;
+    @Mixin
+    PolicyPaths paths;
 
     @Spec
     CommandSpec spec;
@@ -27,11 +24,8 @@ public final class PolicyTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Compilation compilation = new PolicyCompiler(GrantTypes.discover()).compile(paths);
+        Compilation compilation = paths.compile(out);
         if (compilation.policy().isEmpty()) {
-            compilation.errors().forEach(out::println);
-            out.println(PolicyCheckCommand.summary(compilation.errors(), compilation.warnings()));
-            out.flush();
             return 1;
         }
         List<PolicyTestRunner.Result> results = PolicyTestRunner.run(compilation.policy().get());
@@ -45,7 +39,7 @@ public final class PolicyTestCommand implements Callable<Integer> {
             }
         }
         if (results.isEmpty()) {
-            out.println("no PolicyTest cases found in " + paths);
+            out.println("no PolicyTest cases found in " + paths.paths);
         }
         out.printf("%d passed, %d failed%n", results.size() - failed, failed);
         out.flush();

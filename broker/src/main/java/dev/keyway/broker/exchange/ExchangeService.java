@@ -81,8 +81,7 @@ public final class ExchangeService {
     }
 
     public Exchanged exchange(ExchangeRequest request) throws KeywayException {
-        Trail trail = new Trail("exchange");
-        try {
+        return audited(request, "exchange", trail -> {
             Binding binding = evaluate(request, trail);
             if (!trail.decision.allowed()) {
                 throw denied(trail.decision);
@@ -92,20 +91,24 @@ public final class ExchangeService {
             checkReplay(trail.token, binding);
             trail.credential = issue(request, binding, trail.identity, ttl);
             return new Exchanged(binding.name(), binding.grant().type(), trail.credential, request.requestId(), request.format());
-        } catch (KeywayException e) {
-            trail.code = e.code();
-            trail.reason = e.getMessage();
-            throw e;
-        } finally {
-            finish(request, trail);
-        }
+        });
     }
 
     public Explanation explain(ExchangeRequest request) throws KeywayException {
-        Trail trail = new Trail("explain");
+        return audited(request, "explain", trail -> explanation(evaluate(request, trail), trail.decision, trail.identity));
+    }
+
+    /** One step of the pipeline that records what it learns in the trail. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run(Trail trail) throws KeywayException;
+    }
+
+    /** Runs {@code step} and writes exactly one audit event for it, whatever happens. */
+    private <T> T audited(ExchangeRequest request, String event, Step<T> step) throws KeywayException {
+        Trail trail = new Trail(event);
         try {
-            Binding binding = evaluate(request, trail);
-            return explanation(binding, trail.decision, trail.identity);
+            return step.run(trail);
         } catch (KeywayException e) {
             trail.code = e.code();
             trail.reason = e.getMessage();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,13 +27,7 @@ class ConcurrentExchangesTest {
     @Test
     void everyRequestIsAuditedExactlyOnceUnderConcurrency() throws Exception {
         TestIssuer ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        Files.writeString(dir.resolve("ci.jwks.json"), ci.jwks());
-        try (TestBroker broker = new TestBroker(dir, """
-                apiVersion: keyway.dev/v1
-                kind: Issuer
-                metadata: {name: ci}
-                spec: {type: github, issuer: "https://ci.test", jwks-file: "%s"}
-                ---
+        try (TestBroker broker = TestBroker.trusting(dir, ci, "", """
                 apiVersion: keyway.dev/v1
                 kind: Binding
                 metadata: {name: deploy}
@@ -42,7 +35,7 @@ class ConcurrentExchangesTest {
                   issuer: ci
                   match: {repository_id: "42"}
                   grant: {type: jwt, audience: vault}
-                """.formatted(dir.resolve("ci.jwks.json")), Map.of())) {
+                """, Map.of())) {
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 // every third caller is another repository: a mix of allow and deny

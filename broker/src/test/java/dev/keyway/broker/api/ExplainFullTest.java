@@ -3,7 +3,6 @@ package dev.keyway.broker.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,13 +17,7 @@ class ExplainFullTest {
     @Test
     void fullExplanationsShowTheExpectedValues() throws Exception {
         TestIssuer ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        Files.writeString(dir.resolve("ci.jwks.json"), ci.jwks());
-        try (TestBroker broker = new TestBroker(dir, """
-                apiVersion: keyway.dev/v1
-                kind: Issuer
-                metadata: {name: ci}
-                spec: {type: github, issuer: "https://ci.test", jwks-file: "%s"}
-                ---
+        try (TestBroker broker = TestBroker.trusting(dir, ci, "", """
                 apiVersion: keyway.dev/v1
                 kind: Binding
                 metadata: {name: deploy}
@@ -32,7 +25,7 @@ class ExplainFullTest {
                   issuer: ci
                   match: {repository_id: "42", ref: {glob: "refs/tags/v*"}}
                   grant: {type: jwt, audience: vault}
-                """.formatted(dir.resolve("ci.jwks.json")), Map.of("keyway.explain", "full"))) {
+                """, Map.of("keyway.explain", "full"))) {
             JsonNode body = TestBroker.json(broker.post("/v1/explain", TestBroker.body("deploy", ci.token())));
             assertEquals("deny", body.get("decision").asText());
             assertEquals("42", body.get("conditions").get(0).get("expected").asText());

@@ -26,13 +26,7 @@ class KubectlExecCredentialTest {
     @Test
     void kubectlAuthenticatesWithTheExecCredentialKeywayReturns() throws Exception {
         TestIssuer ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        Files.writeString(dir.resolve("ci.jwks.json"), ci.jwks());
-        try (TestBroker broker = new TestBroker(dir, """
-                apiVersion: keyway.dev/v1
-                kind: Issuer
-                metadata: {name: ci}
-                spec: {type: github, issuer: "https://ci.test", jwks-file: "%s", replay: "off"}
-                ---
+        try (TestBroker broker = TestBroker.trusting(dir, ci, "replay: \"off\"", """
                 apiVersion: keyway.dev/v1
                 kind: Binding
                 metadata: {name: cluster-deploy}
@@ -44,7 +38,7 @@ class KubectlExecCredentialTest {
                     audience: https://kubernetes.test
                     subject: "ci:{{repository}}"
                     claims: {groups: [deployers]}
-                """.formatted(dir.resolve("ci.jwks.json")), Map.of());
+                """, Map.of());
              StandInApiServer api = new StandInApiServer(JWKSet.parse(broker.get("/.well-known/jwks.json").body()),
                      "https://kubernetes.test")) {
             Path tokenFile = dir.resolve("job-token");

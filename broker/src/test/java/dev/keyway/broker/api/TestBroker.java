@@ -44,6 +44,25 @@ final class TestBroker implements AutoCloseable {
         server = ApplicationContext.run(EmbeddedServer.class, properties);
     }
 
+    /**
+     * A broker trusting one test issuer, {@code https://ci.test} (github profile), whose JWKS is
+     * written to {@code dir}; {@code issuerExtras} adds spec fields ("replay: off"), {@code bindings}
+     * are the Binding documents.
+     */
+    static TestBroker trusting(Path dir, TestIssuer issuer, String issuerExtras, String bindings, Map<String, Object> properties)
+            throws IOException {
+        Path jwks = dir.resolve("issuer.jwks.json");
+        Files.writeString(jwks, issuer.jwks());
+        String extras = issuerExtras.isEmpty() ? "" : ", " + issuerExtras;
+        return new TestBroker(dir, """
+                apiVersion: keyway.dev/v1
+                kind: Issuer
+                metadata: {name: ci}
+                spec: {type: github, issuer: "%s", jwks-file: "%s"%s}
+                ---
+                """.formatted(issuer.iss, jwks, extras) + bindings, properties);
+    }
+
     HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
