@@ -50,27 +50,42 @@ public final class PolicySources {
         return files;
     }
 
+    /** Reads every file; files parse in parallel (they are independent), results keep file order. */
     public static List<SourceDocument> read(List<Path> paths, Problems problems) {
+        record Parsed(List<SourceDocument> documents, Problems problems) {
+        }
+        List<Parsed> parsed = files(paths, problems).parallelStream().map(file -> {
+            Problems own = new Problems();
+            return new Parsed(readFile(file, own), own);
+        }).toList();
         List<SourceDocument> documents = new ArrayList<>();
-        for (Path file : files(paths, problems)) {
-            String name = file.toString();
-            try {
-                if (Files.size(file) > MAX_FILE_BYTES) {
-                    problems.error(Location.unknown(name), "file is larger than " + MAX_FILE_BYTES / 1024 / 1024 + " MiB");
-                    continue;
-                }
-                String text = StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-                for (Node root : YamlDocuments.read(name, text, problems)) {
-                    documents.add(new SourceDocument(name, root));
-                }
-            } catch (CharacterCodingException e) {
-                problems.error(Location.unknown(name), "not UTF-8 text");
-            } catch (IOException e) {
-                problems.error(Location.unknown(name), "cannot read: " + e.getMessage());
-            }
+        for (Parsed p : parsed) {
+            documents.addAll(p.documents());
+            problems.addAll(p.problems().all());
         }
         return documents;
+    }
+
+    private static List<SourceDocument> readFile(Path file, Problems problems) {
+        String name = file.toString();
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                problems.error(Location.unknown(name), "file is larger than " + MAX_FILE_BYTES / 1024 / 1024 + " MiB");
+                return List.of();
+            }
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            List<SourceDocument> documents = new ArrayList<>();
+            for (Node root : YamlDocuments.read(name, text, problems)) {
+                documents.add(new SourceDocument(name, root));
+            }
+            return documents;
+        } catch (CharacterCodingException e) {
+            problems.error(Location.unknown(name), "not UTF-8 text");
+        } catch (IOException e) {
+            problems.error(Location.unknown(name), "cannot read: " + e.getMessage());
+        }
+        return List.of();
     }
 
     private static boolean isYaml(Path p) {
