@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * One decision (CONTRACT §6). Built only from verified or caller-visible facts: never a token,
  * key or secret. Absent parts (no identity before verification) are left out of the JSON.
+ * {@code replayCheck} is {@code skipped} when the store was down and policy said to go on anyway.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEvent(
@@ -24,6 +25,7 @@ public record AuditEvent(
         Credential credential,
         Client client,
         String reason,
+        String replayCheck,
         double latencyMs) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

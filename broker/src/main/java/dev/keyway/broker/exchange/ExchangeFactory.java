@@ -7,8 +7,9 @@ import dev.keyway.broker.issuer.TokenVerifier;
 import dev.keyway.broker.issuer.VerificationLimits;
 import dev.keyway.broker.keys.SigningKeys;
 import dev.keyway.broker.policy.PolicyHolder;
-import dev.keyway.broker.store.MemoryReplayStore;
-import dev.keyway.broker.store.ReplayStore;
+import dev.keyway.broker.store.RateConfiguration;
+import dev.keyway.broker.store.StoreConfiguration;
+import dev.keyway.broker.store.StoreFactory;
 import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.IssueException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,8 +26,6 @@ import java.util.Optional;
 /** Wires the exchange pipeline from configuration: every part is built once, at startup. */
 @Factory
 public class ExchangeFactory {
-
-    private static final int REPLAY_CAPACITY = 1_000_000;
 
     @Singleton
     Clock clock() {
@@ -76,20 +75,18 @@ public class ExchangeFactory {
     }
 
     @Singleton
-    ReplayStore replayStore(Clock clock) {
-        return new MemoryReplayStore(REPLAY_CAPACITY, clock);
-    }
-
-    @Singleton
     ExchangeMetrics exchangeMetrics(MeterRegistry registry) {
         return new ExchangeMetrics(registry);
     }
 
     @Singleton
-    ExchangeService exchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, ReplayStore replay,
-                                    AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock,
-                                    KeywayConfiguration configuration, KeywayConfiguration.Limits limits) {
-        return new ExchangeService(policies, verifier, issuerKeys, replay, audit, broker, metrics, clock, limits.getClockSkew(),
+    ExchangeService exchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, StoreFactory.Store store,
+                                    StoreConfiguration storeConfiguration, RateConfiguration rates, AuditLog audit,
+                                    BrokerContext broker, ExchangeMetrics metrics, Clock clock, KeywayConfiguration configuration,
+                                    KeywayConfiguration.Limits limits) {
+        Admission admission = new Admission(store.replay(), store.limiter(), rates.perIdentity(), rates.perBinding(),
+                "allow-without-replay-check".equals(storeConfiguration.getOnFailure()), limits.getClockSkew());
+        return new ExchangeService(policies, verifier, issuerKeys, admission, audit, broker, metrics, clock, limits.getClockSkew(),
                 "full".equals(configuration.getExplain()));
     }
 }

@@ -10,11 +10,8 @@ import dev.keyway.broker.policy.ConditionResult;
 import dev.keyway.broker.policy.Decision;
 import dev.keyway.broker.policy.PolicyHolder;
 import dev.keyway.broker.policy.PolicySet;
-import dev.keyway.broker.policy.ReplayMode;
 import dev.keyway.broker.problem.ErrorCode;
 import dev.keyway.broker.problem.KeywayException;
-import dev.keyway.broker.store.ReplayStore;
-import dev.keyway.broker.store.StoreUnavailableException;
 import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.Identity;
 import dev.keyway.spi.IssueException;
@@ -39,7 +36,7 @@ public final class ExchangeService {
     private final PolicyHolder policies;
     private final TokenVerifier verifier;
     private final IssuerKeys issuerKeys;
-    private final ReplayStore replay;
+    private final Admission admission;
     private final AuditLog audit;
     private final BrokerContext broker;
     private final ExchangeMetrics metrics;
@@ -48,13 +45,13 @@ public final class ExchangeService {
     private final boolean explainFull;
     private volatile PolicySet lastSeenPolicy;
 
-    public ExchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, ReplayStore replay,
-                           AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock, Duration clockSkew,
-                           boolean explainFull) {
+    ExchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, Admission admission,
+                    AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock, Duration clockSkew,
+                    boolean explainFull) {
         this.policies = policies;
         this.verifier = verifier;
         this.issuerKeys = issuerKeys;
-        this.replay = replay;
+        this.admission = admission;
         this.audit = audit;
         this.broker = broker;
         this.metrics = metrics;
@@ -72,6 +69,7 @@ public final class ExchangeService {
         Binding binding;
         Decision decision;
         IssuedCredential credential;
+        Admission.ReplayCheck replayCheck;
         ErrorCode code;
         String reason;
 
@@ -83,12 +81,13 @@ public final class ExchangeService {
     public Exchanged exchange(ExchangeRequest request) throws KeywayException {
         return audited(request, "exchange", trail -> {
             Binding binding = evaluate(request, trail);
+            admission.checkRate(binding, trail.identity); // denied attempts count too: floods are limited either way
             if (!trail.decision.allowed()) {
                 throw denied(trail.decision);
             }
             checkFormat(request, binding);
             Duration ttl = ttl(request, binding);
-            checkReplay(trail.token, binding);
+            trail.replayCheck = admission.checkReplay(trail.token, binding);
             trail.credential = issue(request, binding, trail.identity, ttl);
             return new Exchanged(binding.name(), binding.grant().type(), trail.credential, request.requestId(), request.format());
         });
@@ -186,22 +185,6 @@ public final class ExchangeService {
         return asked.compareTo(max) > 0 ? max : asked;
     }
 
-    private void checkReplay(VerifiedToken token, Binding binding) throws KeywayException {
-        ReplayMode mode = token.issuer().replay();
-        if (mode == ReplayMode.OFF) {
-            return;
-        }
-        String key = ReplayKeys.key(token, mode == ReplayMode.PER_BINDING ? binding.name() : null);
-        try {
-            if (!replay.firstUse(key, token.expiresAt().plus(clockSkew))) {
-                throw new KeywayException(ErrorCode.TOKEN_REPLAYED, "this token was already exchanged"
-                        + (mode == ReplayMode.PER_BINDING ? " for binding '" + binding.name() + "'" : ""));
-            }
-        } catch (StoreUnavailableException e) {
-            throw KeywayException.unavailable("replay store unavailable: " + e.getMessage(), Duration.ofSeconds(5), e);
-        }
-    }
-
     private IssuedCredential issue(ExchangeRequest request, Binding binding, Identity identity, Duration ttl)
             throws KeywayException {
         IssueRequest issue = new IssueRequest(binding.name(), binding.grant().config(), identity, ttl, clock.instant(),
@@ -247,6 +230,7 @@ public final class ExchangeService {
                 trail.credential == null ? null : new AuditEvent.Credential(trail.credential.expiresAt().toString(), trail.credential.id()),
                 new AuditEvent.Client(request.clientIp()),
                 trail.reason,
+                trail.replayCheck == Admission.ReplayCheck.SKIPPED ? "skipped" : null,
                 Math.round(latencyMs * 1000) / 1000.0);
         audit.record(event);
         metrics.record(trail.event, trail.binding == null ? "" : trail.binding.name(), allowed ? "allow" : "deny", code, latencyMs);

@@ -1,9 +1,11 @@
 package dev.keyway.broker.profile;
 
 import dev.keyway.spi.ClaimCatalog;
+import dev.keyway.spi.ClaimRef;
 import dev.keyway.spi.Identity;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +18,10 @@ import java.util.TreeSet;
  */
 public enum Profile implements ClaimCatalog {
 
-    GITHUB("github", Claims.GITHUB, Normalizers::topLevel, Guards::githubUntrustedTrigger),
-    GITLAB("gitlab", Claims.GITLAB, Normalizers::topLevel, Guards::gitlabForkPipeline),
-    KUBERNETES("kubernetes", Claims.KUBERNETES, Normalizers::kubernetes, Guards::none),
-    OIDC("oidc", Set.of(), Normalizers::topLevel, Guards::none);
+    GITHUB("github", Claims.GITHUB, Normalizers::topLevel, Guards::githubUntrustedTrigger, "repository_id", "repository"),
+    GITLAB("gitlab", Claims.GITLAB, Normalizers::topLevel, Guards::gitlabForkPipeline, "project_id", "project_path"),
+    KUBERNETES("kubernetes", Claims.KUBERNETES, Normalizers::kubernetes, Guards::none, "service_account_uid", "sub"),
+    OIDC("oidc", Set.of(), Normalizers::topLevel, Guards::none, "sub");
 
     /** Registered JWT claims every profile knows. */
     static final Set<String> STANDARD = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp");
@@ -28,12 +30,28 @@ public enum Profile implements ClaimCatalog {
     private final Set<String> claims;
     private final Normalizer normalizer;
     private final Guard guard;
+    private final List<ClaimRef> callerClaims;
 
-    Profile(String id, Set<String> claims, Normalizer normalizer, Guard guard) {
+    Profile(String id, Set<String> claims, Normalizer normalizer, Guard guard, String... callerClaims) {
         this.id = id;
         this.claims = claims;
         this.normalizer = normalizer;
         this.guard = guard;
+        this.callerClaims = Arrays.stream(callerClaims).map(ClaimRef::parse).toList();
+    }
+
+    /**
+     * Who the caller is for per-caller rate limits: the repository, project or service account,
+     * by its stable ID where the platform has one. Empty when the token carries none of them.
+     */
+    public Optional<String> callerKey(Identity identity) {
+        for (ClaimRef claim : callerClaims) {
+            Optional<String> value = identity.value(claim).scalar();
+            if (value.isPresent()) {
+                return Optional.of(claim.text() + "=" + value.get());
+            }
+        }
+        return Optional.empty();
     }
 
     public String id() {

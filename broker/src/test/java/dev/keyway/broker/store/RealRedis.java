@@ -10,21 +10,21 @@ import redis.embedded.RedisServer;
  * A real redis-server on a free loopback port: the system binary when installed, else the one
  * bundled by embedded-redis. Persistence off, so a restart starts empty like a failed-over node.
  */
-final class RealRedis implements AutoCloseable {
+public final class RealRedis implements AutoCloseable {
 
     private static final Path SYSTEM_BINARY = Path.of("/usr/bin/redis-server");
 
-    final int port;
+    public final int port;
     private RedisServer server;
 
-    RealRedis() throws IOException {
+    public RealRedis() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         start();
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no");
         if (Files.isExecutable(SYSTEM_BINARY)) {
             builder.executableProvider(() -> SYSTEM_BINARY.toFile());
@@ -33,11 +33,11 @@ final class RealRedis implements AutoCloseable {
         server.start();
     }
 
-    void stop() throws IOException {
+    public void stop() throws IOException {
         server.stop();
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 

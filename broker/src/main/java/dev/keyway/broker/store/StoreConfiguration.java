@@ -1,0 +1,47 @@
+package dev.keyway.broker.store;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/** {@code keyway.store.*} (CONTRACT §2). */
+@ConfigurationProperties("keyway.store")
+public class StoreConfiguration {
+
+    private String type = "memory";
+    private String redisUri;
+    private String onFailure = "deny";
+    private Duration commandTimeout = Duration.ofMillis(500);
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getRedisUri() {
+        return redisUri;
+    }
+
+    public void setRedisUri(String redisUri) {
+        this.redisUri = redisUri;
+    }
+
+    /** {@code deny} (fail closed, 503) or {@code allow-without-replay-check}. */
+    public String getOnFailure() {
+        return onFailure;
+    }
+
+    public void setOnFailure(String onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    public Duration getCommandTimeout() {
+        return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.keyway.broker.store;
+
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The store the configuration asks for: memory (one instance) or Redis (shared by all replicas). */
+@Factory
+public class StoreFactory {
+
+    private static final int MEMORY_REPLAY_CAPACITY = 1_000_000;
+
+    /** Both interfaces come from the same object, so one Redis connection serves both. */
+    @Singleton
+    Store store(StoreConfiguration configuration, Clock clock) {
+        if (!java.util.Set.of("deny", "allow-without-replay-check").contains(configuration.getOnFailure())) {
+            throw new IllegalStateException("keyway.store.on-failure must be deny or allow-without-replay-check, not '"
+                    + configuration.getOnFailure() + "'");
+        }
+        return switch (configuration.getType()) {
+            case "memory" -> new Store(new MemoryReplayStore(MEMORY_REPLAY_CAPACITY, clock), new MemoryRateLimiter(clock), null);
+            case "redis" -> {
+                if (configuration.getRedisUri() == null || configuration.getRedisUri().isBlank()) {
+                    throw new IllegalStateException("keyway.store.type is redis but keyway.store.redis-uri is not set");
+                }
+                RedisStore redis = RedisStore.create(configuration.getRedisUri(), configuration.getCommandTimeout());
+                yield new Store(redis, redis, redis);
+            }
+            default -> throw new IllegalStateException("keyway.store.type must be memory or redis, not '"
+                    + configuration.getType() + "'");
+        };
+    }
+
+    /** The selected store's parts; {@code redis} is set only for the Redis store (health). */
+    public record Store(ReplayStore replay, RateLimiter limiter, RedisStore redis) {
+    }
+}
