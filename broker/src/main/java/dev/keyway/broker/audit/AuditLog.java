@@ -3,6 +3,9 @@ package dev.keyway.broker.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyway.broker.config.KeywayConfiguration;
+import dev.keyway.broker.store.StoreFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,23 +23,31 @@ public class AuditLog {
     private final ObjectMapper json = new ObjectMapper();
     private final List<AuditSink> sinks;
 
-    public AuditLog(KeywayConfiguration.Audit configuration) throws IOException {
-        this(sinks(configuration.getSinks()));
+    @jakarta.inject.Inject
+    public AuditLog(KeywayConfiguration.Audit configuration, StoreFactory.Store store, MeterRegistry registry) throws IOException {
+        this(sinks(configuration.getSinks(), store, registry));
     }
 
     public AuditLog(List<AuditSink> sinks) {
         this.sinks = List.copyOf(sinks);
     }
 
-    static List<AuditSink> sinks(List<String> names) throws IOException {
+    static List<AuditSink> sinks(List<String> names, StoreFactory.Store store, MeterRegistry registry) throws IOException {
         List<AuditSink> sinks = new ArrayList<>();
         for (String name : names) {
             if (name.equals("stdout")) {
                 sinks.add(new StdoutSink(System.out));
             } else if (name.startsWith("file:")) {
                 sinks.add(new FileSink(Path.of(name.substring("file:".length()))));
+            } else if (name.equals("redis-stream")) {
+                if (store.redis() == null) {
+                    throw new IOException("keyway.audit.sinks: redis-stream needs keyway.store.type: redis");
+                }
+                sinks.add(new RedisStreamSink(store.redis(), new StdoutSink(System.out), Counter.builder("keyway.audit.fallback")
+                        .description("Audit events that went to stdout because the Redis stream was unreachable")
+                        .register(registry)));
             } else {
-                throw new IOException("keyway.audit.sinks: unknown sink '" + name + "' (use stdout or file:/path)");
+                throw new IOException("keyway.audit.sinks: unknown sink '" + name + "' (use stdout, file:/path or redis-stream)");
             }
         }
         return sinks;

@@ -125,6 +125,15 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
         return result.get(0) == 1L ? Optional.empty() : Optional.of(Duration.ofMillis(result.get(1)));
     }
 
+    /** Appends one entry to a stream, trimmed approximately to {@code maxLength} (cheap: whole nodes go). */
+    public void append(String stream, long maxLength, java.util.Map<String, String> fields) throws StoreUnavailableException {
+        try {
+            connection().sync().xadd(stream, io.lettuce.core.XAddArgs.Builder.maxlen(maxLength).approximateTrimming(), fields);
+        } catch (RedisException e) {
+            throw new StoreUnavailableException("Redis: " + e.getMessage(), e);
+        }
+    }
+
     /** For readiness: a round trip answered in time. */
     public boolean healthy() {
         try {

@@ -111,6 +111,36 @@ class SharedStoreTest {
     }
 
     @Test
+    void theAuditStreamHoldsExactlyTheDecisionsOfEveryReplicaAndFallsBackWhenRedisIsDown() throws Exception {
+        Map<String, Object> stream = Map.of("keyway.audit.sinks", List.of("redis-stream"));
+        try (TestBroker a = broker("a", stream); TestBroker b = broker("b", stream);
+             var client = io.lettuce.core.RedisClient.create(redis.uri()); var connection = client.connect()) {
+            List<String> requestIds = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                TestBroker target = i % 2 == 0 ? a : b;
+                String token = ci.token(i % 3 == 0 ? Map.of("repository_id", "666") : Map.of());
+                requestIds.add(target.post("/v1/exchange", TestBroker.body("deploy", token)).headers().firstValue("X-Request-Id").orElseThrow());
+            }
+            var entries = connection.sync().xrange("keyway:audit", io.lettuce.core.Range.create("-", "+"));
+            assertEquals(6, entries.size());
+            List<String> streamed = new java.util.ArrayList<>();
+            int denied = 0;
+            for (var entry : entries) {
+                JsonNode event = TestBroker.JSON.readTree(entry.getBody().get("event"));
+                streamed.add(event.get("requestId").asText());
+                denied += event.get("decision").asText().equals("deny") ? 1 : 0;
+            }
+            assertEquals(new java.util.HashSet<>(requestIds), new java.util.HashSet<>(streamed));
+            assertEquals(2, denied);
+
+            redis.stop();
+            a.post("/v1/exchange", TestBroker.body("deploy", ci.token()));
+            assertTrue(a.get("/prometheus").body().contains("keyway_audit_fallback_total 1.0"),
+                    "an event Redis could not take went to stdout, counted");
+        }
+    }
+
+    @Test
     void failingOpenLetsExchangesThroughMarkedAsUncheckedForReplay() throws Exception {
         try (TestBroker broker = broker("a", Map.of("keyway.store.on-failure", "allow-without-replay-check"))) {
             redis.stop();

@@ -1,0 +1,37 @@
+package dev.keyway.broker.audit;
+
+import dev.keyway.broker.store.RedisStore;
+import dev.keyway.broker.store.StoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import java.util.Map;
+
+/**
+ * Audit events from every replica in one Redis stream ({@code XADD ... MAXLEN ~}), so operators
+ * tail decisions in one place. When Redis cannot take an event it goes to standard output instead,
+ * never dropped silently, and the fallback is counted.
+ */
+final class RedisStreamSink implements AuditSink {
+
+    static final String STREAM = "keyway:audit";
+    static final long MAX_LENGTH = 1_000_000;
+
+    private final RedisStore redis;
+    private final AuditSink fallback;
+    private final Counter fellBack;
+
+    RedisStreamSink(RedisStore redis, AuditSink fallback, Counter fellBack) {
+        this.redis = redis;
+        this.fallback = fallback;
+        this.fellBack = fellBack;
+    }
+
+    @Override
+    public void write(String jsonLine) {
+        try {
+            redis.append(STREAM, MAX_LENGTH, Map.of("event", jsonLine));
+        } catch (StoreUnavailableException e) {
+            fellBack.increment();
+            fallback.write(jsonLine);
+        }
+    }
+}
