@@ -55,6 +55,9 @@ public final class TokenVerifier {
     private final Function<IssuerConfig, JWKSource<SecurityContext>> keys;
     private final Function<IssuerConfig, List<String>> audiences;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    /** Bulkhead: how many requests may wait on one issuer's keys at once; a slow JWKS endpoint cannot take every worker. */
+    private static final int MAX_WAITING_PER_ISSUER = 32;
+    private final Map<String, java.util.concurrent.Semaphore> waiting = new ConcurrentHashMap<>();
 
     public TokenVerifier(VerificationLimits limits, Clock clock, Function<IssuerConfig, JWKSource<SecurityContext>> keys,
                          Function<IssuerConfig, List<String>> audiences) {
@@ -142,11 +145,19 @@ public final class TokenVerifier {
     private void checkSignature(SignedJWT jwt, IssuerConfig issuer) throws KeywayException {
         JWSHeader header = jwt.getHeader();
         List<JWK> candidates;
+        java.util.concurrent.Semaphore bulkhead = waiting.computeIfAbsent(issuer.name(),
+                n -> new java.util.concurrent.Semaphore(MAX_WAITING_PER_ISSUER));
+        if (!bulkhead.tryAcquire()) {
+            throw KeywayException.unavailable("too many requests are waiting for issuer '" + issuer.name() + "' keys",
+                    Duration.ofSeconds(5), null);
+        }
         try {
             candidates = keys.apply(issuer).get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
         } catch (KeySourceException e) {
             throw KeywayException.unavailable("no usable keys for issuer '" + issuer.name() + "': " + e.getMessage(),
                     Duration.ofSeconds(30), e);
+        } finally {
+            bulkhead.release();
         }
         for (JWK key : candidates) {
             try {
