@@ -92,6 +92,20 @@ public class KeywayConfiguration {
         }
     }
 
+    /** {@code keyway.issuers.*}: how long cached issuer keys stay usable while the issuer is unreachable. */
+    @ConfigurationProperties("issuers")
+    public static class Issuers {
+        private Duration maxKeyStaleness = Duration.ofHours(6);
+
+        public Duration getMaxKeyStaleness() {
+            return maxKeyStaleness;
+        }
+
+        public void setMaxKeyStaleness(Duration maxKeyStaleness) {
+            this.maxKeyStaleness = maxKeyStaleness;
+        }
+    }
+
     @ConfigurationProperties("audit")
     public static class Audit {
         private List<String> sinks = List.of("stdout");

@@ -61,10 +61,15 @@ public class ExchangeFactory {
 
     /** Key fetches are counted per host and outcome: a failing issuer shows up before its cache runs dry. */
     @Singleton
-    IssuerKeys issuerKeys(MeterRegistry registry) {
-        return new IssuerKeys(IssuerKeys.Settings.DEFAULT, (host, ok) -> io.micrometer.core.instrument.Counter
+    IssuerKeys issuerKeys(MeterRegistry registry, KeywayConfiguration.Issuers issuers) {
+        var breakers = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
+        io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        IssuerKeys.Settings settings = new IssuerKeys.Settings(IssuerKeys.Settings.DEFAULT.cacheTtl(),
+                IssuerKeys.Settings.DEFAULT.rateLimit(), issuers.getMaxKeyStaleness(), IssuerKeys.Settings.DEFAULT.fetchTimeout(),
+                IssuerKeys.Settings.DEFAULT.maxBytes());
+        return new IssuerKeys(settings, (host, ok) -> io.micrometer.core.instrument.Counter
                 .builder("keyway.jwks.fetches").description("Discovery and JWKS fetches from issuers")
-                .tag("host", host).tag("outcome", ok ? "ok" : "failed").register(registry).increment());
+                .tag("host", host).tag("outcome", ok ? "ok" : "failed").register(registry).increment(), breakers);
     }
 
     @Singleton

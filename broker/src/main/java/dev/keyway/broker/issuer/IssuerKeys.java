@@ -51,8 +51,13 @@ public final class IssuerKeys {
     }
 
     public IssuerKeys(Settings settings, SafeFetcher.Observer observer) {
+        this(settings, observer, io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.of(SafeFetcher.BREAKER));
+    }
+
+    public IssuerKeys(Settings settings, SafeFetcher.Observer observer,
+                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers) {
         this.settings = settings;
-        this.fetcher = new SafeFetcher(settings.fetchTimeout(), settings.maxBytes(), observer);
+        this.fetcher = new SafeFetcher(settings.fetchTimeout(), settings.maxBytes(), observer, breakers);
     }
 
     public JWKSource<SecurityContext> source(IssuerConfig issuer) {

@@ -3,6 +3,10 @@ package dev.keyway.broker.issuer;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.keyway.broker.policy.Urls;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,6 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SafeFetcher implements ResourceRetriever {
 
     static final int MAX_REDIRECTS = 3;
+    static final CircuitBreakerConfig BREAKER = CircuitBreakerConfig.custom()
+            .failureRateThreshold(50)
+            .minimumNumberOfCalls(4)
+            .slidingWindowSize(10)
+            .waitDurationInOpenState(Duration.ofSeconds(30))
+            .build();
 
     /** Told about every fetch, for metrics: the host and whether it produced a document. */
     @FunctionalInterface
@@ -43,7 +53,18 @@ public final class SafeFetcher implements ResourceRetriever {
         this(timeout, maxBytes, (host, ok) -> { });
     }
 
+    private final CircuitBreakerRegistry breakers;
+
     public SafeFetcher(Duration timeout, int maxBytes, Observer observer) {
+        this(timeout, maxBytes, observer, CircuitBreakerRegistry.of(BREAKER));
+    }
+
+    /**
+     * One circuit breaker per issuer host: after repeated failures, fetches fail at once for a
+     * while (cached keys keep serving) instead of each costing a timeout.
+     */
+    public SafeFetcher(Duration timeout, int maxBytes, Observer observer, CircuitBreakerRegistry breakers) {
+        this.breakers = breakers;
         this.observer = observer;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -56,10 +77,17 @@ public final class SafeFetcher implements ResourceRetriever {
     @Override
     public Resource retrieveResource(URL url) throws IOException {
         boolean succeeded = false;
+        CircuitBreaker breaker = breakers.circuitBreaker("issuer:" + url.getHost(), BREAKER);
         try {
-            Resource resource = fetch(url);
+            Resource resource = breaker.executeCheckedSupplier(() -> fetch(url));
             succeeded = true;
             return resource;
+        } catch (CallNotPermittedException open) {
+            throw new IOException("fetches from " + url.getHost() + " are paused after repeated failures", open);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable other) {
+            throw new IOException(other.getMessage(), other);
         } finally {
             observer.fetched(url.getHost(), succeeded);
         }

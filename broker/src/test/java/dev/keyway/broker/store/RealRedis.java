@@ -27,7 +27,8 @@ public final class RealRedis implements AutoCloseable {
     public void start() throws IOException {
         var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no");
         if (Files.isExecutable(SYSTEM_BINARY)) {
-            builder.executableProvider(() -> SYSTEM_BINARY.toFile());
+            // Redis 7 disables DEBUG by default; the slow-Redis test needs DEBUG SLEEP.
+            builder.executableProvider(() -> SYSTEM_BINARY.toFile()).setting("enable-debug-command yes");
         }
         server = builder.build();
         server.start();

@@ -94,6 +94,20 @@ class RedisStoreTest extends StoreContract {
     }
 
     @Test
+    void aSlowRedisTimesOutInsteadOfStallingTheExchange() throws Exception {
+        try (var client = io.lettuce.core.RedisClient.create(redis.uri()); var admin = client.connect()) {
+            var sleeping = admin.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
+                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SLEEP").add("2"));
+            Thread.sleep(100); // let DEBUG SLEEP reach the server first
+            assertThrows(StoreUnavailableException.class, () -> store.firstUse("replay:" + UUID.randomUUID(),
+                    Instant.now().plusSeconds(60)), "a command that outlives its 500ms timeout fails");
+            sleeping.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(store.firstUse("replay:" + UUID.randomUUID(), Instant.now().plusSeconds(60)), "and the store works again after");
+    }
+
+    @Test
     void aPasswordNeverAppearsInMessages() {
         assertFalse(RedisStore.redacted("redis://user:s3cret@redis.internal:6379").contains("s3cret"));
     }
