@@ -25,14 +25,15 @@ public class AuditLog {
 
     @jakarta.inject.Inject
     public AuditLog(KeywayConfiguration.Audit configuration, StoreFactory.Store store, MeterRegistry registry) throws IOException {
-        this(sinks(configuration.getSinks(), store, registry));
+        this(sinks(configuration.getSinks(), configuration.getStreamMaxLength(), store, registry));
     }
 
     public AuditLog(List<AuditSink> sinks) {
         this.sinks = List.copyOf(sinks);
     }
 
-    static List<AuditSink> sinks(List<String> names, StoreFactory.Store store, MeterRegistry registry) throws IOException {
+    static List<AuditSink> sinks(List<String> names, long streamMaxLength, StoreFactory.Store store, MeterRegistry registry)
+            throws IOException {
         List<AuditSink> sinks = new ArrayList<>();
         for (String name : names) {
             if (name.equals("stdout")) {
@@ -43,7 +44,7 @@ public class AuditLog {
                 if (store.redis() == null) {
                     throw new IOException("keyway.audit.sinks: redis-stream needs keyway.store.type: redis");
                 }
-                sinks.add(new RedisStreamSink(store.redis(), new StdoutSink(System.out), Counter.builder("keyway.audit.fallback")
+                sinks.add(new RedisStreamSink(store.redis(), streamMaxLength, new StdoutSink(System.out), Counter.builder("keyway.audit.fallback")
                         .description("Audit events that went to stdout because the Redis stream was unreachable")
                         .register(registry)));
             } else {

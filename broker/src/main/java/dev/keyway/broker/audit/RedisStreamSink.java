@@ -13,14 +13,15 @@ import java.util.Map;
 final class RedisStreamSink implements AuditSink {
 
     static final String STREAM = "keyway:audit";
-    static final long MAX_LENGTH = 1_000_000;
 
     private final RedisStore redis;
+    private final long maxLength;
     private final AuditSink fallback;
     private final Counter fellBack;
 
-    RedisStreamSink(RedisStore redis, AuditSink fallback, Counter fellBack) {
+    RedisStreamSink(RedisStore redis, long maxLength, AuditSink fallback, Counter fellBack) {
         this.redis = redis;
+        this.maxLength = maxLength;
         this.fallback = fallback;
         this.fellBack = fellBack;
     }
@@ -28,7 +29,7 @@ final class RedisStreamSink implements AuditSink {
     @Override
     public void write(String jsonLine) {
         try {
-            redis.append(STREAM, MAX_LENGTH, Map.of("event", jsonLine));
+            redis.append(STREAM, maxLength, Map.of("event", jsonLine));
         } catch (StoreUnavailableException e) {
             fellBack.increment();
             fallback.write(jsonLine);

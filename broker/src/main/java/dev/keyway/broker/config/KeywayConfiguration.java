@@ -109,6 +109,16 @@ public class KeywayConfiguration {
     @ConfigurationProperties("audit")
     public static class Audit {
         private List<String> sinks = List.of("stdout");
+        private long streamMaxLength = 100_000;
+
+        /** Entries the redis-stream sink keeps (trimmed approximately); ~1 KiB each. */
+        public long getStreamMaxLength() {
+            return streamMaxLength;
+        }
+
+        public void setStreamMaxLength(long streamMaxLength) {
+            this.streamMaxLength = streamMaxLength;
+        }
 
         public List<String> getSinks() {
             return sinks;
