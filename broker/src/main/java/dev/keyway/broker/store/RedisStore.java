@@ -8,7 +8,11 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,14 +48,24 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             return {wait == 0 and 1 or 0, wait}
             """;
 
-    private final RedisClient client;
+    /** How to open a connection: a standalone/Sentinel client or a Cluster client; both speak RedisClusterCommands. */
+    private interface Connector {
+        Opened open();
+
+        void shutdown();
+    }
+
+    private record Opened(AutoCloseable connection, RedisClusterCommands<String, String> commands) {
+    }
+
+    private final Connector connector;
     private final String uri;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile Opened opened;
     private volatile String bucketSha;
     private volatile long nextConnectAttempt;
 
-    private RedisStore(RedisClient client, String uri) {
-        this.client = client;
+    private RedisStore(Connector connector, String uri) {
+        this.connector = connector;
         this.uri = uri;
     }
 
@@ -66,27 +80,66 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
-        return new RedisStore(client, uri);
+        return new RedisStore(new Connector() {
+            @Override
+            public Opened open() {
+                StatefulRedisConnection<String, String> connection = client.connect();
+                return new Opened(connection, connection.sync());
+            }
+
+            @Override
+            public void shutdown() {
+                client.shutdown();
+            }
+        }, uri);
     }
 
-    /** The connection, opened on first need; while Redis is unreachable, at most one attempt a second. */
-    private StatefulRedisConnection<String, String> connection() throws StoreUnavailableException {
-        StatefulRedisConnection<String, String> current = connection;
+    /**
+     * For Redis Cluster: {@code uri} names one or more seed nodes ({@code redis://a:7000,b:7001}).
+     * Keys are single-slot by construction (one key per command), so every command routes to one node.
+     */
+    public static RedisStore createCluster(String uri, Duration commandTimeout) {
+        List<RedisURI> seeds = java.util.Arrays.stream(uri.replaceFirst("^(rediss?://)", "").split(","))
+                .map(node -> RedisURI.create(uri.startsWith("rediss://") ? "rediss://" + node : "redis://" + node)).toList();
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                .build());
+        return new RedisStore(new Connector() {
+            @Override
+            public Opened open() {
+                StatefulRedisClusterConnection<String, String> connection = client.connect();
+                return new Opened(connection, connection.sync());
+            }
+
+            @Override
+            public void shutdown() {
+                client.shutdown();
+            }
+        }, uri);
+    }
+
+    /** The commands, connecting on first need; while Redis is unreachable, at most one attempt a second. */
+    private RedisClusterCommands<String, String> redis() throws StoreUnavailableException {
+        Opened current = opened;
         if (current != null) {
-            return current;
+            return current.commands();
         }
         synchronized (this) {
-            if (connection != null) {
-                return connection;
+            if (opened != null) {
+                return opened.commands();
             }
             if (System.currentTimeMillis() < nextConnectAttempt) {
                 throw new StoreUnavailableException("Redis at " + redacted(uri) + " is unreachable", null);
             }
             try {
-                StatefulRedisConnection<String, String> opened = client.connect();
-                bucketSha = opened.sync().scriptLoad(TOKEN_BUCKET);
-                connection = opened;
-                return opened;
+                Opened fresh = connector.open();
+                bucketSha = fresh.commands().scriptLoad(TOKEN_BUCKET);
+                opened = fresh;
+                return fresh.commands();
             } catch (RedisException e) {
                 nextConnectAttempt = System.currentTimeMillis() + 1000;
                 throw new StoreUnavailableException("cannot connect to Redis at " + redacted(uri) + ": " + e.getMessage(), e);
@@ -98,7 +151,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
     public boolean firstUse(String key, Instant forgetAfter) throws StoreUnavailableException {
         long ttl = Math.max(1, forgetAfter.toEpochMilli() - System.currentTimeMillis());
         try {
-            return "OK".equals(connection().sync().set(key, "1", SetArgs.Builder.nx().px(ttl)));
+            return "OK".equals(redis().set(key, "1", SetArgs.Builder.nx().px(ttl)));
         } catch (RedisException e) {
             throw new StoreUnavailableException("Redis: " + e.getMessage(), e);
         }
@@ -106,7 +159,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
 
     @Override
     public Optional<Duration> acquire(String key, RateLimit limit) throws StoreUnavailableException {
-        RedisCommands<String, String> redis = connection().sync();
+        RedisClusterCommands<String, String> redis = redis();
         try {
             try {
                 return takeToken(redis, key, limit);
@@ -119,7 +172,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
         }
     }
 
-    private Optional<Duration> takeToken(RedisCommands<String, String> redis, String key, RateLimit limit) {
+    private Optional<Duration> takeToken(RedisClusterCommands<String, String> redis, String key, RateLimit limit) {
         List<Long> result = redis.evalsha(bucketSha, ScriptOutputType.MULTI, new String[] {key},
                 Long.toString(limit.permits()), Double.toString(limit.refillPerMilli()));
         return result.get(0) == 1L ? Optional.empty() : Optional.of(Duration.ofMillis(result.get(1)));
@@ -128,7 +181,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
     /** Appends one entry to a stream, trimmed approximately to {@code maxLength} (cheap: whole nodes go). */
     public void append(String stream, long maxLength, java.util.Map<String, String> fields) throws StoreUnavailableException {
         try {
-            connection().sync().xadd(stream, io.lettuce.core.XAddArgs.Builder.maxlen(maxLength).approximateTrimming(), fields);
+            redis().xadd(stream, io.lettuce.core.XAddArgs.Builder.maxlen(maxLength).approximateTrimming(), fields);
         } catch (RedisException e) {
             throw new StoreUnavailableException("Redis: " + e.getMessage(), e);
         }
@@ -137,7 +190,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
     /** For readiness: a round trip answered in time. */
     public boolean healthy() {
         try {
-            return "PONG".equals(connection().sync().ping());
+            return "PONG".equals(redis().ping());
         } catch (RedisException | StoreUnavailableException e) {
             return false;
         }
@@ -150,10 +203,14 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> open = connection;
+        Opened open = opened;
         if (open != null) {
-            open.close();
+            try {
+                open.connection().close();
+            } catch (Exception e) {
+                // closing anyway
+            }
         }
-        client.shutdown();
+        connector.shutdown();
     }
 }

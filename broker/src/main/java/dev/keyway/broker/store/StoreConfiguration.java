@@ -9,6 +9,7 @@ public class StoreConfiguration {
 
     private String type = "memory";
     private String redisUri;
+    private String redisClusterUri;
     private String onFailure = "deny";
     private Duration commandTimeout = Duration.ofMillis(500);
 
@@ -26,6 +27,15 @@ public class StoreConfiguration {
 
     public void setRedisUri(String redisUri) {
         this.redisUri = redisUri;
+    }
+
+    /** Redis Cluster seed nodes: {@code redis://host1:6379,host2:6379}. */
+    public String getRedisClusterUri() {
+        return redisClusterUri;
+    }
+
+    public void setRedisClusterUri(String redisClusterUri) {
+        this.redisClusterUri = redisClusterUri;
     }
 
     /** {@code deny} (fail closed, 503) or {@code allow-without-replay-check}. */

@@ -20,10 +20,15 @@ public class StoreFactory {
         return switch (configuration.getType()) {
             case "memory" -> new Store(new MemoryReplayStore(MEMORY_REPLAY_CAPACITY, clock), new MemoryRateLimiter(clock), null);
             case "redis" -> {
-                if (configuration.getRedisUri() == null || configuration.getRedisUri().isBlank()) {
-                    throw new IllegalStateException("keyway.store.type is redis but keyway.store.redis-uri is not set");
+                boolean standalone = configuration.getRedisUri() != null && !configuration.getRedisUri().isBlank();
+                boolean cluster = configuration.getRedisClusterUri() != null && !configuration.getRedisClusterUri().isBlank();
+                if (standalone == cluster) {
+                    throw new IllegalStateException("keyway.store.type is redis: set exactly one of keyway.store.redis-uri"
+                            + " (standalone, TLS, Sentinel) and keyway.store.redis-cluster-uri (Cluster)");
                 }
-                RedisStore redis = RedisStore.create(configuration.getRedisUri(), configuration.getCommandTimeout());
+                RedisStore redis = cluster
+                        ? RedisStore.createCluster(configuration.getRedisClusterUri(), configuration.getCommandTimeout())
+                        : RedisStore.create(configuration.getRedisUri(), configuration.getCommandTimeout());
                 yield new Store(redis, redis, redis);
             }
             default -> throw new IllegalStateException("keyway.store.type must be memory or redis, not '"
