@@ -74,12 +74,19 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
      * connect yet: the broker starts while Redis is down, and the first call (or readiness) connects.
      */
     public static RedisStore create(String uri, Duration commandTimeout) {
+        return create(uri, commandTimeout, Optional.empty());
+    }
+
+    /** {@code caFile}: PEM certificates to trust for {@code rediss://} (a private CA), instead of the JVM's. */
+    public static RedisStore create(String uri, Duration commandTimeout, Optional<java.nio.file.Path> caFile) {
         RedisClient client = RedisClient.create(RedisURI.create(uri));
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout));
+        caFile.ifPresent(ca -> options.sslOptions(io.lettuce.core.SslOptions.builder().jdkSslProvider()
+                .trustManager(ca.toFile()).build()));
+        client.setOptions(options.build());
         return new RedisStore(new Connector() {
             @Override
             public Opened open() {

@@ -10,6 +10,7 @@ public class StoreConfiguration {
     private String type = "memory";
     private String redisUri;
     private String redisClusterUri;
+    private String redisCaFile;
     private String onFailure = "deny";
     private Duration commandTimeout = Duration.ofMillis(500);
 
@@ -36,6 +37,15 @@ public class StoreConfiguration {
 
     public void setRedisClusterUri(String redisClusterUri) {
         this.redisClusterUri = redisClusterUri;
+    }
+
+    /** PEM CA certificates that {@code rediss://} connections trust (a private CA); default: the JVM's trust store. */
+    public String getRedisCaFile() {
+        return redisCaFile;
+    }
+
+    public void setRedisCaFile(String redisCaFile) {
+        this.redisCaFile = redisCaFile;
     }
 
     /** {@code deny} (fail closed, 503) or {@code allow-without-replay-check}. */

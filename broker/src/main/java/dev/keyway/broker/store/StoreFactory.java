@@ -28,7 +28,8 @@ public class StoreFactory {
                 }
                 RedisStore redis = cluster
                         ? RedisStore.createCluster(configuration.getRedisClusterUri(), configuration.getCommandTimeout())
-                        : RedisStore.create(configuration.getRedisUri(), configuration.getCommandTimeout());
+                        : RedisStore.create(configuration.getRedisUri(), configuration.getCommandTimeout(),
+                                java.util.Optional.ofNullable(configuration.getRedisCaFile()).map(java.nio.file.Path::of));
                 yield new Store(redis, redis, redis);
             }
             default -> throw new IllegalStateException("keyway.store.type must be memory or redis, not '"
