@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 /** Reads one binding's aws grant strictly, collecting every problem with its line. No I/O. */
 final class AwsGrantCompiler {
 
-    private static final String WHAT = "aws grant";
     /** {@code arn:<partition>:iam::<12-digit account>:role/<optional/path/>name}; names are 1–64 characters. */
     private static final Pattern ROLE_ARN = Pattern.compile(
             "arn:(aws(?:-[a-z]+)*):iam::(\\d{12}):role/((?:[\\x21-\\x2E\\x30-\\x7E]+/)*)([\\w+=,.@-]{1,64})");
@@ -33,13 +32,18 @@ final class AwsGrantCompiler {
     /** STS's limit on the plaintext of an inline session policy. */
     static final int MAX_POLICY = 2048;
     static final Duration AWS_MINIMUM = Duration.ofMinutes(15);
+    /** A role session that assumes another role ("role chaining") gets at most one hour. */
+    static final Duration ROLE_CHAINING_LIMIT = Duration.ofHours(1);
 
     private final GrantDefinition definition;
     private final Fields fields;
     private final Problems problems;
+    /** The prefix of every message, as the broker's own: which binding, which grant. */
+    private final String what;
 
     private AwsGrantCompiler(GrantDefinition definition, Problems problems) {
         this.definition = definition;
+        this.what = "Binding '" + definition.binding() + "': aws grant";
         this.fields = definition.fields();
         this.problems = problems;
     }
@@ -68,8 +72,13 @@ final class AwsGrantCompiler {
         fields.finish();
         roleArn.ifPresent(arn -> checkPartition(arn, region.orElse(AwsIssuer.DEFAULT_REGION)));
         if (definition.maxTtl().compareTo(AWS_MINIMUM) < 0) {
-            problems.warning(fields.location("max-ttl"), WHAT + ": max-ttl " + Durations.format(definition.maxTtl())
+            problems.warning(fields.location("max-ttl"), what + ": max-ttl " + Durations.format(definition.maxTtl())
                     + " is below AWS's shortest role session (15m): the credentials will last 15m");
+        }
+        if (mode == Mode.ASSUME_ROLE && definition.maxTtl().compareTo(ROLE_CHAINING_LIMIT) > 0) {
+            problems.warning(fields.location("max-ttl"), what + ": max-ttl " + Durations.format(definition.maxTtl())
+                    + " exceeds 1h, the limit STS puts on role chaining: when the broker's own identity is a role"
+                    + " session (IRSA, EKS Pod Identity, an instance profile), longer sessions fail with ValidationError");
         }
         if (problems.errorCount() > errors || roleArn.isEmpty()) {
             return Optional.empty();
@@ -203,17 +212,17 @@ final class AwsGrantCompiler {
         Set<String> seen = new HashSet<>();
         for (String key : f.keys()) {
             Location where = f.location(key);
-            TagRules.keyProblem(key).ifPresent(p -> problems.error(where, WHAT + ": session tag key '" + key + "' " + p));
+            TagRules.keyProblem(key).ifPresent(p -> problems.error(where, what + ": session tag key '" + key + "' " + p));
             if (!seen.add(key.toLowerCase(Locale.ROOT))) {
-                problems.error(where, WHAT + ": session tag key '" + key + "' repeats another key (AWS tag keys ignore case)");
+                problems.error(where, what + ": session tag key '" + key + "' repeats another key (AWS tag keys ignore case)");
             }
             f.string(key).flatMap(text -> Template.parse(text, where, definition.claims(), problems)).ifPresent(t -> {
                 String literal = SessionNames.literalText(t);
                 if (!TagRules.validValueText(literal)) {
-                    problems.error(where, WHAT + ": session tag '" + key + "' value '" + t.source() + "' may contain only "
+                    problems.error(where, what + ": session tag '" + key + "' value '" + t.source() + "' may contain only "
                             + TagRules.TAG_CHARACTERS);
                 } else if (literal.length() > TagRules.MAX_VALUE) {
-                    problems.error(where, WHAT + ": session tag '" + key + "' value is longer than " + TagRules.MAX_VALUE + " characters");
+                    problems.error(where, what + ": session tag '" + key + "' value is longer than " + TagRules.MAX_VALUE + " characters");
                 }
                 tags.put(key, t);
             });
@@ -279,6 +288,6 @@ final class AwsGrantCompiler {
     }
 
     private void error(String key, String message) {
-        problems.error(fields.location(key), WHAT + ": " + message);
+        problems.error(fields.location(key), what + ": " + message);
     }
 }

@@ -242,6 +242,25 @@ class AwsGrantCompileTest {
     }
 
     @Test
+    void assumeRoleBeyondAnHourWarnsAboutRoleChaining() {
+        Problems problems = new Problems();
+        assertTrue(Fixtures.compile(grant("mode", "assume-role"), Duration.ofHours(2), problems).isPresent());
+        assertEquals(List.of(), problems.errors());
+        assertEquals(1, problems.warnings().size(), problems.warnings()::toString);
+        assertTrue(problems.warnings().get(0).message().contains("exceeds 1h, the limit STS puts on role chaining"));
+        Problems webIdentity = new Problems();
+        assertTrue(Fixtures.compile(grant(), Duration.ofHours(2), webIdentity).isPresent());
+        assertEquals(List.of(), webIdentity.all(), "web identity sessions are not chained");
+    }
+
+    @Test
+    void messagesNameTheBinding() {
+        Problems problems = new Problems();
+        Fixtures.compile(grant("mode", "x"), Duration.ofHours(1), problems);
+        assertTrue(problems.errors().get(0).message().startsWith("Binding 'deploy': aws grant: mode must be"), problems.all()::toString);
+    }
+
+    @Test
     void everyProblemOfOneGrantIsReportedTogether() {
         Problems problems = new Problems();
         Fixtures.compile(Nodes.map(
