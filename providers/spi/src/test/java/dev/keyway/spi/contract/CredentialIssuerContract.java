@@ -101,7 +101,8 @@ public abstract class CredentialIssuerContract {
         assertFalse(credential.id() == null || credential.id().isBlank(), "audit needs an id");
         for (Map.Entry<String, Object> entry : credential.credentials().entrySet()) {
             String value = String.valueOf(entry.getValue());
-            if (value.length() >= 16) {
+            boolean isTheExpiry = value.equals(credential.expiresAt().toString()); // public: toString shows it on purpose
+            if (value.length() >= 16 && !isTheExpiry) {
                 assertFalse(credential.id().contains(value), "the audit id must not be the secret " + entry.getKey());
                 assertFalse(credential.toString().contains(value), "toString must not show " + entry.getKey());
             }
