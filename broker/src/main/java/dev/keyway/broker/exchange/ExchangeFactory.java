@@ -91,7 +91,7 @@ public class ExchangeFactory {
                                     KeywayConfiguration.Limits limits) {
         Admission admission = new Admission(store.replay(), store.limiter(), rates.perIdentity(), rates.perBinding(),
                 "allow-without-replay-check".equals(storeConfiguration.getOnFailure()), limits.getClockSkew());
-        return new ExchangeService(policies, verifier, issuerKeys, admission, audit, broker, metrics, clock, limits.getClockSkew(),
+        return new ExchangeService(policies, verifier, issuerKeys, admission, audit, broker, metrics, clock,
                 "full".equals(configuration.getExplain()));
     }
 }

@@ -41,12 +41,11 @@ public final class ExchangeService {
     private final BrokerContext broker;
     private final ExchangeMetrics metrics;
     private final Clock clock;
-    private final Duration clockSkew;
     private final boolean explainFull;
     private volatile PolicySet lastSeenPolicy;
 
     ExchangeService(PolicyHolder policies, TokenVerifier verifier, IssuerKeys issuerKeys, Admission admission,
-                    AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock, Duration clockSkew,
+                    AuditLog audit, BrokerContext broker, ExchangeMetrics metrics, Clock clock,
                     boolean explainFull) {
         this.policies = policies;
         this.verifier = verifier;
@@ -56,7 +55,6 @@ public final class ExchangeService {
         this.broker = broker;
         this.metrics = metrics;
         this.clock = clock;
-        this.clockSkew = clockSkew;
         this.explainFull = explainFull;
     }
 
