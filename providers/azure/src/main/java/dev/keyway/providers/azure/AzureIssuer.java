@@ -92,7 +92,9 @@ public final class AzureIssuer implements CredentialIssuer {
         credentials.put("tokenType", token.getTokenType() == null || token.getTokenType().isBlank() ? "Bearer" : token.getTokenType());
         credentials.put("tenantId", grant.tenantId());
         credentials.put("clientId", grant.clientId());
-        String id = grant.clientId() + "/" + Optional.ofNullable(correlation.get()).orElseGet(() -> UUID.randomUUID().toString());
+        // Audit's credential id: the correlation ID Entra ID files this sign-in under (the app is the binding's).
+        // Not the client ID: the contract keeps every credential field out of the id.
+        String id = Optional.ofNullable(correlation.get()).orElseGet(() -> UUID.randomUUID().toString());
         return new IssuedCredential("azure", Instant.ofEpochSecond(token.getExpiresAt().toEpochSecond()), credentials, id);
     }
 
