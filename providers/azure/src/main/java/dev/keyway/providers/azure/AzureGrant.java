@@ -31,6 +31,16 @@ record AzureGrant(String tenantId, String clientId, String scope, String authori
     static final Set<String> KNOWN_CLOUDS = Set.of("login.microsoftonline.com", "login.microsoftonline.us",
             "login.chinacloudapi.cn");
 
+    /**
+     * The {@code aud} each Entra ID cloud's federated identity credentials expect (the value its
+     * portal and CLI fill in); every other host gets the public cloud's.
+     */
+    private static final Map<String, String> AUDIENCES = Map.of(
+            "login.microsoftonline.us", "api://AzureADTokenExchangeUSGov",
+            "login.chinacloudapi.cn", "api://AzureADTokenExchangeChina",
+            "login.partner.microsoftonline.cn", "api://AzureADTokenExchangeChina");
+    static final String PUBLIC_AUDIENCE = "api://AzureADTokenExchange";
+
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** A verified domain: DNS labels, at least two, as Entra ID accepts in place of the tenant GUID. */
     private static final Pattern DOMAIN = Pattern.compile("(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}");
@@ -60,7 +70,16 @@ record AzureGrant(String tenantId, String clientId, String scope, String authori
 
     /** Whether MSAL should run instance discovery (authority validation) for this host. */
     boolean knownCloud() {
-        return KNOWN_CLOUDS.contains(URI.create(authorityHost).getHost().toLowerCase(Locale.ROOT));
+        return KNOWN_CLOUDS.contains(host());
+    }
+
+    /** The client assertion's {@code aud}: what this cloud's federated identity credentials hold. */
+    String audience() {
+        return AUDIENCES.getOrDefault(host(), PUBLIC_AUDIENCE);
+    }
+
+    private String host() {
+        return URI.create(authorityHost).getHost().toLowerCase(Locale.ROOT);
     }
 
     static Optional<AzureGrant> compile(GrantDefinition definition, Problems problems) {

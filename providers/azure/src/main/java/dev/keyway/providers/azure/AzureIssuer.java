@@ -29,14 +29,13 @@ import java.util.regex.Pattern;
 /**
  * The {@code azure} grant: an Entra ID access token for an app registration or user-assigned
  * managed identity that trusts Keyway through a federated identity credential. Keyway signs a
- * short-lived client assertion (iss = its public URL, aud = {@value #AUDIENCE}, sub =
+ * short-lived client assertion (iss = its public URL, aud = {@code api://AzureADTokenExchange} or the
+ * sovereign cloud's own, sub =
  * {@code <binding>:<caller's sub>}) and redeems it at the tenant's token endpoint with the
  * client-credentials grant. No secret exists anywhere.
  */
 public final class AzureIssuer implements CredentialIssuer {
 
-    /** The audience Entra ID expects in federated assertions (public and sovereign clouds alike). */
-    static final String AUDIENCE = "api://AzureADTokenExchange";
     /** Redeemed within seconds; long enough for the retries, short enough to be useless if it leaked. */
     static final Duration ASSERTION_LIFETIME = Duration.ofMinutes(5);
     /** Entra ID stores a federated credential's subject in at most 600 characters: a longer one can never match. */
@@ -80,9 +79,9 @@ public final class AzureIssuer implements CredentialIssuer {
     public IssuedCredential issue(IssueRequest request) throws IssueException {
         AzureGrant grant = (AzureGrant) request.grant();
         String subject = subject(request);
-        String assertion = assertion(request, subject);
+        String assertion = assertion(request, subject, grant.audience());
         EntraFailure.Context about = new EntraFailure.Context(grant.clientId(), grant.tenantId(), grant.authorityHost(),
-                request.broker().publicUrl(), subject, AUDIENCE, http.timeouts());
+                request.broker().publicUrl(), subject, grant.audience(), http.timeouts());
         String endpoint = grant.authorityHost() + "/" + grant.tenantId() + "/oauth2/v2.0/token";
         AtomicReference<String> correlation = new AtomicReference<>();
         AccessToken token = upstream.call(endpoint, () -> redeem(grant, assertion, correlation),
@@ -142,12 +141,12 @@ public final class AzureIssuer implements CredentialIssuer {
         return subject;
     }
 
-    private static String assertion(IssueRequest request, String subject) throws IssueException {
+    private static String assertion(IssueRequest request, String subject, String audience) throws IssueException {
         Instant now = request.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", request.broker().publicUrl());
         claims.put("sub", subject);
-        claims.put("aud", AUDIENCE);
+        claims.put("aud", audience);
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());
         claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());

@@ -36,19 +36,26 @@ final class EntraHttp {
     /** The header MSAL sends with every call; Entra ID echoes it and records it as the sign-in's correlation ID. */
     static final String CORRELATION_HEADER = "client-request-id";
 
-    private final HttpClient client;
     private final Timeouts timeouts;
     private final List<HttpPipelinePolicy> extra;
+    /** Built on first use: {@code policy check} and {@code policy test} load this provider but never call out. */
+    private HttpClient client;
 
     /** {@code extra}: policies every call passes through last (tests reroute requests to a stand-in here). */
     EntraHttp(Timeouts timeouts, List<HttpPipelinePolicy> extra) {
         this.timeouts = timeouts;
-        this.client = new JdkHttpClientBuilder()
-                .connectionTimeout(timeouts.connect())
-                .responseTimeout(timeouts.response())
-                .readTimeout(timeouts.response())
-                .build();
         this.extra = List.copyOf(extra);
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = new JdkHttpClientBuilder()
+                    .connectionTimeout(timeouts.connect())
+                    .responseTimeout(timeouts.response())
+                    .readTimeout(timeouts.response())
+                    .build();
+        }
+        return client;
     }
 
     Timeouts timeouts() {
@@ -72,6 +79,6 @@ final class EntraHttp {
         });
         policies.addAll(extra);
         policies.add(new EntraAnswer.Check());
-        return new HttpPipelineBuilder().httpClient(client).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
+        return new HttpPipelineBuilder().httpClient(client()).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
     }
 }

@@ -151,6 +151,17 @@ class AzureGrantTest {
         assertEquals(13, problems.warnings().get(0).location().line());
     }
 
+    @ParameterizedTest(name = "{0} expects the assertion audience {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "https://login.microsoftonline.com, api://AzureADTokenExchange",
+            "https://login.microsoftonline.us, api://AzureADTokenExchangeUSGov",
+            "https://login.chinacloudapi.cn, api://AzureADTokenExchangeChina",
+            "https://login.partner.microsoftonline.cn, api://AzureADTokenExchangeChina",
+            "https://login.azurestack.contoso.example, api://AzureADTokenExchange"})
+    void eachCloudHasItsFederatedCredentialAudience(String authorityHost, String audience) {
+        assertEquals(audience, new AzureGrant(TENANT, CLIENT, SCOPE, authorityHost).audience());
+    }
+
     @Test
     void theLongestLifetimeIsWhatATokenLifetimePolicyCanGive() {
         assertEquals(Duration.ofHours(24), Grants.grant().longestTtl());

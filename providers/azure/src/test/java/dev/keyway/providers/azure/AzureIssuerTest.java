@@ -169,6 +169,24 @@ class AzureIssuerTest {
                 .startsWith("https://login.microsoftonline.us/" + EntraStandIn.TENANT + "/"));
         assertEquals("https://login.microsoftonline.us/" + EntraStandIn.TENANT + "/oauth2/v2.0/token",
                 entra.tokenRequests().get(0).getHeader("X-Original-Url"));
+        assertEquals(List.of("api://AzureADTokenExchangeUSGov"),
+                broker.verify(EntraStandIn.form(entra.tokenRequests().get(0)).get("client_assertion")).getAudience(),
+                "Azure Government's federated credentials expect its own audience");
+    }
+
+    @Test
+    void anAuthorityThatInstanceDiscoveryRejectsIsUpstreamDeniedAndNoAssertionIsSent() {
+        entra.stub(get(urlPathEqualTo("/common/discovery/instance")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_instance\",\"error_description\":\"AADSTS50049: Unknown or invalid instance.\","
+                        + "\"error_codes\":[50049]}")));
+        AzureGrant china = Grants.compile(Grants.fields("authority-host", "https://login.chinacloudapi.cn"));
+        IssueException e = assertThrows(IssueException.class,
+                () -> entra.issuer(true).issue(Grants.request(china, Grants.CALLER, broker)));
+        assertEquals("upstream_denied", e.code());
+        assertEquals("AADSTS50049", e.upstream().get("code"));
+        assertEquals("400", e.upstream().get("status"));
+        assertEquals(List.of(), entra.tokenRequests(), "the assertion never left");
     }
 
     @Test
@@ -312,14 +330,14 @@ class AzureIssuerTest {
 
     @Test
     void aHangingEndpointFailsWithinTheTimeoutAndIsNotRetried() {
-        entra.stub(EntraStandIn.tokenRequest().willReturn(EntraStandIn.token(ACCESS_TOKEN, 3599).withFixedDelay(4000)));
+        entra.stub(EntraStandIn.tokenRequest().willReturn(EntraStandIn.token(ACCESS_TOKEN, 3599).withFixedDelay(2000)));
         long started = System.nanoTime();
         IssueException e = refused();
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertEquals("upstream_error", e.code());
         assertEquals("timeout", e.upstream().get("code"));
         assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
-        assertTrue(elapsedMs < 3000, "one 1s timeout, not three: " + elapsedMs + "ms");
+        assertTrue(elapsedMs < 1900, "one 1s timeout, not three: " + elapsedMs + "ms");
         assertEquals(1, entra.tokenRequests().size());
     }
 
