@@ -107,7 +107,7 @@ public final class AzureIssuer implements CredentialIssuer {
                 .clientId(grant.clientId())
                 .clientAssertion(() -> assertion)
                 .authorityHost(grant.authorityHost())
-                .httpPipeline(http.pipeline(correlation))
+                .pipeline(http.pipeline(correlation))
                 .executorService(executor);
         if (!instanceDiscovery || !grant.knownCloud()) {
             builder.disableInstanceDiscovery();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -64,7 +65,7 @@ final class EntraFailure {
         if (msal.isPresent() && msal.get().statusCode() != null && msal.get().statusCode() > 0) {
             // Not a token answer (those are read by EntraAnswer.Check): instance discovery refusing the authority host.
             return answered(new EntraAnswer(msal.get().statusCode(), EntraAnswer.Kind.AAD_ERROR, msal.get().errorCode(),
-                    String.valueOf(msal.get().getMessage()), java.util.List.of()), about);
+                    String.valueOf(msal.get().getMessage()), List.of()), about);
         }
         if (isTimeout(failure)) {
             long seconds = about.timeouts().response().toSeconds();

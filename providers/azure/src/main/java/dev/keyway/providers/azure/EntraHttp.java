@@ -1,6 +1,7 @@
 package dev.keyway.providers.azure;
 
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.HttpPipelineCallContext;
@@ -35,6 +36,7 @@ final class EntraHttp {
 
     /** The header MSAL sends with every call; Entra ID echoes it and records it as the sign-in's correlation ID. */
     static final String CORRELATION_HEADER = "client-request-id";
+    private static final HttpHeaderName CORRELATION = HttpHeaderName.fromString(CORRELATION_HEADER);
 
     private final Timeouts timeouts;
     private final List<HttpPipelinePolicy> extra;
@@ -73,7 +75,7 @@ final class EntraHttp {
             protected void beforeSendingRequest(HttpPipelineCallContext context) {
                 HttpRequest request = context.getHttpRequest();
                 if (request.getUrl().getPath().endsWith("/oauth2/v2.0/token")) {
-                    Optional.ofNullable(request.getHeaders().getValue(CORRELATION_HEADER)).ifPresent(correlation::set);
+                    Optional.ofNullable(request.getHeaders().getValue(CORRELATION)).ifPresent(correlation::set);
                 }
             }
         });

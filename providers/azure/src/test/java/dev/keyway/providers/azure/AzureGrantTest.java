@@ -28,17 +28,15 @@ class AzureGrantTest {
     private static final String CLIENT = EntraStandIn.CLIENT;
     private static final String SCOPE = EntraStandIn.SCOPE;
 
-    private static Problems compile(Node.Mapping fields, Optional<AzureGrant>[] out) {
+    /** What compiling one grant gave: its problems and, when there were no errors, the grant. */
+    private record Compiled(Problems problems, Optional<AzureGrant> grant) {
+    }
+
+    private static Compiled compile(Node.Mapping fields) {
         Problems problems = new Problems();
         Fields read = new Fields(fields, "grant", problems);
         read.duration("max-ttl"); // the broker reads max-ttl itself before handing the grant over
-        out[0] = AzureGrant.compile(new GrantDefinition("deploy", read, ClaimCatalog.ANY, Duration.ofHours(1)), problems);
-        return problems;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Problems compile(Node.Mapping fields) {
-        return compile(fields, new Optional[1]);
+        return new Compiled(problems, AzureGrant.compile(new GrantDefinition("deploy", read, ClaimCatalog.ANY, Duration.ofHours(1)), problems));
     }
 
     static Stream<Arguments> mistakes() {
@@ -85,21 +83,17 @@ class AzureGrantTest {
     @ParameterizedTest(name = "{0} is an error on line {2}")
     @MethodSource("mistakes")
     void aMistakeIsAnErrorOnItsLine(String sentence, Node.Mapping fields, int line, String message) {
-        @SuppressWarnings("unchecked")
-        Optional<AzureGrant>[] grant = new Optional[1];
-        Problems problems = compile(fields, grant);
-        List<Problem> errors = problems.errors();
+        Compiled compiled = compile(fields);
+        List<Problem> errors = compiled.problems().errors();
         assertTrue(errors.stream().anyMatch(p -> p.location().line() == line && p.message().contains(message)), errors.toString());
-        assertTrue(grant[0].isEmpty(), "a grant with errors does not compile");
+        assertTrue(compiled.grant().isEmpty(), "a grant with errors does not compile");
     }
 
     @Test
     void identifiersAreNormalisedAndTheAuthorityHostDefaultsToThePublicCloud() {
-        @SuppressWarnings("unchecked")
-        Optional<AzureGrant>[] grant = new Optional[1];
-        Problems problems = compile(Nodes.map("tenant-id", TENANT.toUpperCase(), "client-id", CLIENT.toUpperCase(), "scope", SCOPE), grant);
-        assertEquals(List.of(), problems.all());
-        AzureGrant compiled = grant[0].orElseThrow();
+        Compiled result = compile(Nodes.map("tenant-id", TENANT.toUpperCase(), "client-id", CLIENT.toUpperCase(), "scope", SCOPE));
+        assertEquals(List.of(), result.problems().all());
+        AzureGrant compiled = result.grant().orElseThrow();
         assertEquals(new AzureGrant(TENANT, CLIENT, SCOPE, "https://login.microsoftonline.com"), compiled);
         assertTrue(compiled.knownCloud());
         assertEquals(Map.of("tenant-id", TENANT, "client-id", CLIENT, "scope", SCOPE,
@@ -118,11 +112,9 @@ class AzureGrantTest {
     @ParameterizedTest(name = "{0} compiles cleanly")
     @MethodSource("accepted")
     void acceptedForms(String sentence, String tenant, String scope, String authorityHost) {
-        @SuppressWarnings("unchecked")
-        Optional<AzureGrant>[] grant = new Optional[1];
-        Problems problems = compile(Nodes.map("tenant-id", tenant, "client-id", CLIENT, "scope", scope, "authority-host", authorityHost), grant);
-        assertEquals(List.of(), problems.all());
-        AzureGrant compiled = grant[0].orElseThrow();
+        Compiled result = compile(Nodes.map("tenant-id", tenant, "client-id", CLIENT, "scope", scope, "authority-host", authorityHost));
+        assertEquals(List.of(), result.problems().all());
+        AzureGrant compiled = result.grant().orElseThrow();
         assertEquals(scope, compiled.scope());
         assertFalse(compiled.authorityHost().endsWith("/"), "the host is stored without a trailing slash");
         assertEquals(authorityHost.toLowerCase().replaceAll("/$", ""), compiled.authorityHost());
@@ -131,20 +123,19 @@ class AzureGrantTest {
 
     @Test
     void aPrivateAuthorityHostCompilesWithAWarningAndWithoutInstanceDiscovery() {
-        @SuppressWarnings("unchecked")
-        Optional<AzureGrant>[] grant = new Optional[1];
-        Problems problems = compile(Grants.fields("authority-host", "https://login.azurestack.contoso.example:8443"), grant);
+        Compiled result = compile(Grants.fields("authority-host", "https://login.azurestack.contoso.example:8443"));
+        Problems problems = result.problems();
         assertEquals(List.of(), problems.errors());
         assertEquals(1, problems.warnings().size());
         assertTrue(problems.warnings().get(0).message().contains("not one of Microsoft's Entra ID clouds"), problems.all().toString());
         assertEquals(13, problems.warnings().get(0).location().line());
-        assertEquals("https://login.azurestack.contoso.example:8443", grant[0].orElseThrow().authorityHost());
-        assertFalse(grant[0].get().knownCloud());
+        assertEquals("https://login.azurestack.contoso.example:8443", result.grant().orElseThrow().authorityHost());
+        assertFalse(result.grant().get().knownCloud());
     }
 
     @Test
     void maxTtlWarnsThatEntraDecidesTheLifetime() {
-        Problems problems = compile(Grants.fields("max-ttl", "15m"));
+        Problems problems = compile(Grants.fields("max-ttl", "15m")).problems();
         assertEquals(List.of(), problems.errors());
         assertEquals(1, problems.warnings().size());
         assertTrue(problems.warnings().get(0).message().contains("does not shorten Entra ID access tokens"));
@@ -170,7 +161,7 @@ class AzureGrantTest {
     @Test
     void everyErrorIsCollectedNotJustTheFirst() {
         Problems problems = compile(Nodes.map("tenant-id", "common", "client-id", "x", "scope", "User.Read",
-                "authority-host", "http://login.microsoftonline.com"));
+                "authority-host", "http://login.microsoftonline.com")).problems();
         assertEquals(4, problems.errorCount(), problems.all().toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.keyway.providers.azure;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.policy.HttpPipelinePolicy;
@@ -56,7 +57,7 @@ final class EntraStandIn implements AutoCloseable {
                 } catch (MalformedURLException e) {
                     throw new IllegalStateException(e);
                 }
-                request.setHeader("X-Original-Url", url.toString());
+                request.setHeader(HttpHeaderName.fromString("X-Original-Url"), url.toString());
             }
         };
     }
