@@ -63,6 +63,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) -}}true{{- end -}}
 {{- end -}}
 
+{{/* The fewest replicas that may run: what a PodDisruptionBudget has to work with. */}}
+{{- define "keyway.minReplicas" -}}
+{{- if .Values.autoscaling.enabled -}}{{ int .Values.autoscaling.minReplicas }}{{- else -}}{{ int .Values.replicaCount }}{{- end -}}
+{{- end -}}
+
 {{/*
 Rules that span several values (values.schema.json checks each value on its own). Every
 template includes this, so `helm install` and `helm template` stop with one clear message.
@@ -98,8 +103,11 @@ template includes this, so `helm install` and `helm template` stop with one clea
 {{- if not (or $v.policy.existingConfigMap $v.policy.documents) -}}
 {{- fail "no policy: set policy.documents or policy.existingConfigMap (without a policy the broker stays unready)" -}}
 {{- end -}}
-{{- if and $v.podDisruptionBudget.enabled (not (include "keyway.multiReplica" .)) -}}
-{{- fail "podDisruptionBudget.enabled with a single replica would block node drains: raise replicaCount or enable autoscaling" -}}
+{{- if and $v.podDisruptionBudget.enabled (lt (int (include "keyway.minReplicas" .)) 2) -}}
+{{- fail "podDisruptionBudget.enabled with a single replica would block node drains: run at least 2 (replicaCount, or autoscaling.minReplicas)" -}}
+{{- end -}}
+{{- if and (not $v.serviceAccount.create) (or $v.cloudIdentity.aws.roleArn $v.cloudIdentity.gcp.serviceAccount $v.cloudIdentity.azure.clientId) -}}
+{{- fail "cloudIdentity annotates the ServiceAccount the chart creates; with serviceAccount.create: false annotate your own ServiceAccount and leave cloudIdentity empty (for Azure also set podLabels: {azure.workload.identity/use: \"true\"})" -}}
 {{- end -}}
 {{- if and $v.autoscaling.enabled (lt (int $v.autoscaling.maxReplicas) (int $v.autoscaling.minReplicas)) -}}
 {{- fail "autoscaling.maxReplicas must be at least autoscaling.minReplicas" -}}

@@ -83,6 +83,12 @@ class DefaultManifestsTest {
         assertEquals(false, pod.get("automountServiceAccountToken"), "the broker never calls the Kubernetes API");
     }
 
+    /** A Service named keyway would otherwise inject KEYWAY_PORT=tcp://…, read by the broker as keyway.port. */
+    @Test
+    void noServiceLinksLeakKeywayVariablesIntoTheEnvironment() {
+        assertEquals(false, m.podSpec().get("enableServiceLinks"));
+    }
+
     @Test
     void probesUseTheMicronautHealthEndpointsOnTheNamedPort() {
         Map<String, Object> c = m.broker();

@@ -104,6 +104,12 @@ class ValuesRejectionTest {
                         "no policy: set policy.documents or policy.existingConfigMap"),
                 Arguments.of("a disruption budget on one replica", Chart.with(Chart.minimal(), "podDisruptionBudget.enabled", true),
                         "podDisruptionBudget.enabled with a single replica would block node drains"),
+                Arguments.of("a disruption budget on an autoscaler that may go down to one",
+                        redis("podDisruptionBudget.enabled", true, "autoscaling.enabled", true, "autoscaling.minReplicas", 1),
+                        "podDisruptionBudget.enabled with a single replica would block node drains"),
+                Arguments.of("cloud identity on a ServiceAccount the chart does not create",
+                        Chart.with(Chart.minimal(), "serviceAccount.create", false, "cloudIdentity.aws.roleArn", "arn:aws:iam::123456789012:role/keyway"),
+                        "with serviceAccount.create: false annotate your own ServiceAccount"),
                 Arguments.of("fewer max than min replicas", redis("autoscaling.enabled", true, "autoscaling.minReplicas", 4, "autoscaling.maxReplicas", 2),
                         "autoscaling.maxReplicas must be at least autoscaling.minReplicas"));
     }
@@ -128,5 +134,7 @@ class ValuesRejectionTest {
         Chart.template(Chart.with(Chart.minimal(), "audit.sinks", List.of("file:/var/log/keyway/audit.jsonl")));
         Chart.template(Chart.with(Chart.minimal(), "limits.rate.perIdentity", "off", "store.commandTimeout", "PT0.5S"));
         Chart.template(Chart.with(Chart.minimal(), "replicaCount", 0));
+        Chart.template(redis("podDisruptionBudget.enabled", true, "autoscaling.enabled", true, "autoscaling.minReplicas", 2));
+        Chart.template(Chart.with(Chart.minimal(), "serviceAccount.create", false, "serviceAccount.name", "keyway-broker"));
     }
 }
