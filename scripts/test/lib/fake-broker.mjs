@@ -1,4 +1,4 @@
-// A stand-in for the broker: answers POST /v1/exchange from a queue of scripted replies and
+// A stand-in for the broker (for the action and script tests): answers POST /v1/exchange from a queue of scripted replies and
 // records every request, so tests can assert what the action sent and how often.
 import { createServer } from "node:http";
 
