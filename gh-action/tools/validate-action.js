@@ -1,5 +1,5 @@
-// `node tools/validate-action.js [FILE]`: bundles tools/action-checker.js with ncc (cached by
-// content in the system temp dir) and runs it on FILE (default: action.yml).
+// `node tools/validate-action.js [FILE]` (default action.yml) or `… --workflow FILE…`: bundles
+// tools/action-checker.js with ncc (cached by content in the system temp dir) and runs it.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
@@ -8,7 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const file = resolve(process.argv[2] ?? join(root, "action.yml"));
+const args = process.argv.slice(2);
+if (args.length === 0) args.push(join(root, "action.yml"));
 const key = createHash("sha256")
   .update(readFileSync(join(root, "tools/action-checker.js")))
   .update(readFileSync(join(root, "package-lock.json")))
@@ -27,5 +28,5 @@ if (!existsSync(join(out, "index.js"))) {
     rmSync(partial, { recursive: true, force: true }); // another run got there first
   }
 }
-const run = spawnSync(process.execPath, [join(out, "index.js"), file], { stdio: "inherit" });
+const run = spawnSync(process.execPath, [join(out, "index.js"), ...args.map((a) => (a.startsWith("--") ? a : resolve(a)))], { stdio: "inherit" });
 process.exit(run.status ?? 1);
