@@ -22,4 +22,28 @@ public record IssueRequest(
         Optional<String> publicKey,
         String format,
         BrokerContext broker) {
+
+    /** Claims about the incoming token itself, not about who the caller is. */
+    private static final java.util.Set<String> NOT_IDENTITY = java.util.Set.of("aud", "exp", "iat", "nbf", "jti", "azp");
+
+    /**
+     * {@code <binding>:<caller's sub>}, the subject every Keyway-minted token carries unless a grant
+     * says otherwise: binding names hold no ':', so the first colon splits it unambiguously, and
+     * two bindings never produce one subject for the same caller. Empty when the token has no sub.
+     */
+    public Optional<String> bindingSubject() {
+        String sub = identity.scalarClaims().get("sub");
+        return sub == null || sub.isEmpty() ? Optional.empty() : Optional.of(binding + ":" + sub);
+    }
+
+    /** The caller's normalized identity for the {@code keyway} claim, so relying parties can audit or map it. */
+    public java.util.Map<String, Object> identityClaim() {
+        java.util.Map<String, String> claims = new java.util.LinkedHashMap<>(identity.scalarClaims());
+        claims.keySet().removeAll(NOT_IDENTITY);
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("binding", binding);
+        out.put("issuer", identity.issuer());
+        out.put("claims", claims);
+        return out;
+    }
 }

@@ -126,12 +126,8 @@ public final class AwsIssuer implements CredentialIssuer {
      * ':', so a trust policy condition {@code <binding>:*} admits exactly one binding.
      */
     private static String subject(IssueRequest request) throws IssueException {
-        String sub = request.identity().scalarClaims().get("sub");
-        if (sub == null || sub.isEmpty()) {
-            throw new IssueException("invalid_request", "aws grant: the token has no sub claim, which the web identity"
-                    + " token's subject (<binding>:<sub>) is made of");
-        }
-        return request.binding() + ":" + sub;
+        return request.bindingSubject().orElseThrow(() -> new IssueException("invalid_request", "aws grant: the token has"
+                + " no sub claim, which the web identity token's subject (<binding>:<sub>) is made of"));
     }
 
     private static Map<String, String> tags(AwsGrant grant, IssueRequest request) throws IssueException {

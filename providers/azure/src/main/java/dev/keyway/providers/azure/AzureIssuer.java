@@ -128,12 +128,8 @@ public final class AzureIssuer implements CredentialIssuer {
      * the first colon splits it unambiguously.
      */
     static String subject(IssueRequest request) throws IssueException {
-        String sub = request.identity().scalarClaims().get("sub");
-        if (sub == null || sub.isEmpty()) {
-            throw new IssueException("invalid_request", "azure grant: the token has no sub claim, so there is no subject "
-                    + "for Entra ID's federated identity credential to match");
-        }
-        String subject = request.binding() + ":" + sub;
+        String subject = request.bindingSubject().orElseThrow(() -> new IssueException("invalid_request", "azure grant:"
+                + " the token has no sub claim, so there is no subject for Entra ID's federated identity credential to match"));
         if (subject.length() > MAX_SUBJECT) {
             throw new IssueException("invalid_request", "azure grant: the subject '" + request.binding() + ":<sub>' is "
                     + subject.length() + " characters; Entra ID federated identity credentials hold at most " + MAX_SUBJECT);

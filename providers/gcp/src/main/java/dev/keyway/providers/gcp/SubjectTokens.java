@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The JWT Keyway presents to Google STS: {@code iss} the broker, {@code aud} the workload identity
@@ -22,7 +21,6 @@ final class SubjectTokens {
     /** google.subject may hold at most 127 bytes; a longer subject would make every exchange fail. */
     static final int MAX_SUBJECT_BYTES = 127;
     /** Claims about the incoming token itself, not about who the caller is. */
-    private static final Set<String> NOT_IDENTITY = Set.of("aud", "exp", "iat", "nbf", "jti", "azp");
 
     private SubjectTokens() {
     }
@@ -33,12 +31,8 @@ final class SubjectTokens {
      * still stable and unique per binding and caller, and within Google's limit.
      */
     static String subject(IssueRequest request) throws IssueException {
-        String sub = request.identity().scalarClaims().get("sub");
-        if (sub == null || sub.isEmpty()) {
-            throw new IssueException("invalid_request", "gcp grant: the token has no sub claim, so there is no stable "
-                    + "subject to present to Google");
-        }
-        String subject = request.binding() + ":" + sub;
+        String subject = request.bindingSubject().orElseThrow(() -> new IssueException("invalid_request",
+                "gcp grant: the token has no sub claim, so there is no stable subject to present to Google"));
         if (subject.getBytes(StandardCharsets.UTF_8).length <= MAX_SUBJECT_BYTES) {
             return subject;
         }
@@ -59,17 +53,7 @@ final class SubjectTokens {
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
         claims.put("jti", jti);
-        claims.put(IDENTITY_CLAIM, identity(request));
+        claims.put(IDENTITY_CLAIM, request.identityClaim());
         return claims;
-    }
-
-    private static Map<String, Object> identity(IssueRequest request) {
-        Map<String, String> claims = new LinkedHashMap<>(request.identity().scalarClaims());
-        claims.keySet().removeAll(NOT_IDENTITY);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("binding", request.binding());
-        out.put("issuer", request.identity().issuer());
-        out.put("claims", claims);
-        return out;
     }
 }

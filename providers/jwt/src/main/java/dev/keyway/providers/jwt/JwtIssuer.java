@@ -30,8 +30,6 @@ public final class JwtIssuer implements CredentialIssuer {
     /** The caller's normalized identity travels under this one claim, so relying parties can audit it. */
     static final String IDENTITY_CLAIM = "keyway";
     static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", IDENTITY_CLAIM);
-    /** Claims about the incoming token itself, not about who the caller is. */
-    private static final Set<String> NOT_IDENTITY = Set.of("aud", "exp", "iat", "nbf", "jti", "azp");
 
     @Override
     public String type() {
@@ -110,7 +108,7 @@ public final class JwtIssuer implements CredentialIssuer {
         claims.put("exp", expiresAt.getEpochSecond());
         String jti = UUID.randomUUID().toString();
         claims.put("jti", jti);
-        claims.put(IDENTITY_CLAIM, identity(request));
+        claims.put(IDENTITY_CLAIM, request.identityClaim());
         String token = request.broker().signJwt(claims);
         return new IssuedCredential("jwt", Instant.ofEpochSecond(expiresAt.getEpochSecond()), Map.of("token", token), jti);
     }
@@ -120,21 +118,8 @@ public final class JwtIssuer implements CredentialIssuer {
      * it unambiguously, and two bindings never mint the same subject for one caller.
      */
     private static String defaultSubject(IssueRequest request) throws IssueException {
-        String sub = request.identity().scalarClaims().get("sub");
-        if (sub == null) {
-            throw new IssueException("invalid_request", "jwt grant: the token has no sub claim; set the grant's subject template");
-        }
-        return request.binding() + ":" + sub;
-    }
-
-    private static Map<String, Object> identity(IssueRequest request) {
-        Map<String, String> claims = new LinkedHashMap<>(request.identity().scalarClaims());
-        claims.keySet().removeAll(NOT_IDENTITY);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("binding", request.binding());
-        out.put("issuer", request.identity().issuer());
-        out.put("claims", claims);
-        return out;
+        return request.bindingSubject().orElseThrow(() -> new IssueException("invalid_request",
+                "jwt grant: the token has no sub claim; set the grant's subject template"));
     }
 
     private static String render(Template template, String claim, IssueRequest request) throws IssueException {
