@@ -338,15 +338,12 @@ class AzureIssuerTest {
 
     @Test
     void aHangingEndpointFailsWithinTheTimeoutAndIsNotRetried() {
-        entra.stub(EntraStandIn.tokenRequest().willReturn(EntraStandIn.token(ACCESS_TOKEN, 3599).withFixedDelay(2000)));
-        long started = System.nanoTime();
+        entra.stub(EntraStandIn.tokenRequest().willReturn(EntraStandIn.token(ACCESS_TOKEN, 3599).withFixedDelay(10_000)));
         IssueException e = refused();
-        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertEquals("upstream_error", e.code());
-        assertEquals("timeout", e.upstream().get("code"));
+        assertEquals("timeout", e.upstream().get("code"), "the client timed out: the stand-in's 10s answer never arrived");
         assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
-        assertTrue(elapsedMs < 2900, "one 1s timeout, not three: " + elapsedMs + "ms");
-        assertEquals(1, entra.tokenRequests().size());
+        assertEquals(1, entra.tokenRequests().size(), "a timeout is not retried");
     }
 
     @Test

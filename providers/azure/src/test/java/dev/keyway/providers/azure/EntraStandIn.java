@@ -36,7 +36,8 @@ final class EntraStandIn implements AutoCloseable {
     static final String TOKEN_PATH = "/" + TENANT + "/oauth2/v2.0/token";
     /** Fast retries and a breaker that opens after a handful of calls, so tests run in milliseconds. */
     static final Upstream.Settings FAST = new Upstream.Settings(3, Duration.ofMillis(1), 50f, 4, Duration.ofMinutes(1));
-    static final EntraHttp.Timeouts SHORT = new EntraHttp.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    // Short enough to keep the suite quick, long enough for a loaded CI machine to answer in time.
+    static final EntraHttp.Timeouts SHORT = new EntraHttp.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(3));
 
     final WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 

@@ -399,13 +399,12 @@ class GcpIssuerTest {
 
     @Test
     void aHangingStsIsUpstreamErrorAfterOneTimeoutNotRetried() {
-        google.sts(stsToken().withFixedDelay(3000));
+        google.sts(stsToken().withFixedDelay(10_000));
         GcpIssuer impatient = new GcpIssuer(google.transport(), FAST, new GoogleApis.Timeouts(Duration.ofSeconds(5), Duration.ofMillis(500)));
-        long started = System.nanoTime();
         IssueException e = assertThrows(IssueException.class, () -> impatient.issue(request(FEDERATED, CALLER, "json")));
         assertEquals("upstream_error", e.code());
-        assertEquals("gcp grant: Google STS at https://sts.googleapis.com did not answer in time", e.getMessage());
-        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2900, "the read timeout, not the stand-in's delay");
+        assertEquals("gcp grant: Google STS at https://sts.googleapis.com did not answer in time", e.getMessage(),
+                "the read timeout fired: the stand-in's answer takes 10s");
         assertEquals(1, google.stsRequests().size(), "a timeout is not repeated");
     }
 
