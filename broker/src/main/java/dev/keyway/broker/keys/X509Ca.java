@@ -167,7 +167,7 @@ public final class X509Ca {
 
     private static X509Certificate selfSigned(KeyPair keys, Instant now) throws GeneralSecurityException, OperatorCreationException,
             IOException {
-        X500Name name = new X500Name("CN=Keyway X.509 CA " + NAME_TIME.format(now) + ",O=Keyway");
+        X500Name name = new X500Name("O=Keyway,CN=Keyway X.509 CA " + NAME_TIME.format(now));
         byte[] serial = new byte[16];
         new SecureRandom().nextBytes(serial);
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, new BigInteger(1, serial).setBit(0),
