@@ -68,7 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class X509GrantApiTest {
 
-    private static final String ARC = "2.25.149272242882666342949533567699517708596.1.";
+    private static final String ARC = "1.3.6.1.4.1.99999.1.";
 
     @TempDir
     static Path dir;

@@ -11,14 +11,16 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 /**
  * Who the job was, written into its certificate so verifiers can pin it (as Fulcio does for
  * Sigstore): one non-critical extension per fact, its value a DER UTF8String, present only when
- * the caller's token has the claim. The OIDs live under Keyway's own arc, a UUID-derived OID
- * (ITU-T X.667, {@code 2.25.<uuid>}) that needs no registration and collides with nobody:
- * {@value #ARC}. docs/grants/x509.md lists them; never renumber one.
+ * the caller's token has the claim. docs/grants/x509.md lists the OIDs; never renumber one.
+ *
+ * <p>The arc {@value #ARC} is a PLACEHOLDER private enterprise number, marked as such in the docs
+ * and ADR 0003, until Keyway registers its own with IANA. Not a UUID arc ({@code 2.25.<uuid>}):
+ * Go's crypto/x509 cannot parse a certificate whose extension OID has a component over 31 bits.
  */
 final class ClaimExtensions {
 
-    /** 2.25 + UUID 704cc9ca-5110-456a-8c33-35be82d41934 as an integer: Keyway's OID arc. */
-    static final String ARC = "2.25.149272242882666342949533567699517708596";
+    /** iso.org.dod.internet.private.enterprise.99999: PLACEHOLDER PEN for Keyway (see the class comment). */
+    static final String ARC = "1.3.6.1.4.1.99999";
     /** {@code ARC.1}: X.509 certificate extensions. */
     static final ASN1ObjectIdentifier EXTENSIONS = new ASN1ObjectIdentifier(ARC + ".1");
 

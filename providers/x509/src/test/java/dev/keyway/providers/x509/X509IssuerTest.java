@@ -266,7 +266,7 @@ class X509IssuerTest {
         CertificateAuthority ca = TestPki.rootCa(Duration.ofDays(365));
         X509Certificate leaf = parse((String) issue(grant(), claims(), Optional.of(TestPki.csrPem(TestPki.keyPair("P-256"))),
                 Optional.empty(), ca, Duration.ofMinutes(5)).credentials().get("certificate"));
-        String arc = "2.25.149272242882666342949533567699517708596.1.";
+        String arc = "1.3.6.1.4.1.99999.1.";
         assertEquals("https://token.actions.githubusercontent.com", extension(leaf, arc + "1"));
         assertEquals("repo:acme/api:environment:production", extension(leaf, arc + "2"));
         assertEquals("svid", extension(leaf, arc + "3"));
@@ -277,7 +277,7 @@ class X509IssuerTest {
         assertEquals("acme/workflows/.github/workflows/deploy.yml@refs/tags/v1", extension(leaf, arc + "8"));
         assertEquals("10283741123", extension(leaf, arc + "9"));
         assertEquals("production", extension(leaf, arc + "10"));
-        assertFalse(leaf.getCriticalExtensionOIDs().stream().anyMatch(oid -> oid.startsWith("2.25.")), "never critical");
+        assertFalse(leaf.getCriticalExtensionOIDs().stream().anyMatch(oid -> oid.startsWith("1.3.6.1.4.1.99999.")), "never critical");
     }
 
     @Test
@@ -287,7 +287,7 @@ class X509IssuerTest {
         claims.remove("sha");
         X509Certificate leaf = parse((String) issue(grant(), claims, Optional.of(TestPki.csrPem(TestPki.keyPair("P-256"))),
                 Optional.empty(), ca, Duration.ofMinutes(5)).credentials().get("certificate"));
-        assertEquals(null, extension(leaf, "2.25.149272242882666342949533567699517708596.1.7"));
+        assertEquals(null, extension(leaf, "1.3.6.1.4.1.99999.1.7"));
     }
 
     @Test
