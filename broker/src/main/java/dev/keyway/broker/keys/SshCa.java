@@ -1,5 +1,6 @@
 package dev.keyway.broker.keys;
 
+import dev.keyway.providers.ssh.SshSecurity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +41,10 @@ public final class SshCa {
     public static final String PREVIOUS_FILE = "ssh-ca.previous.pub";
     static final String COMMENT = "keyway-ssh-ca";
     private static final int MIN_RSA_BITS = 3072;
+
+    static {
+        SshSecurity.configure(); // before any sshd code: no JVM-wide Bouncy Castle
+    }
 
     /** The loaded CA: the current key pair, and every public key to publish (current first). */
     public record Loaded(KeyPair current, List<PublicKey> published) {

@@ -59,6 +59,15 @@ class CertificateAuthoritiesTest {
         assertFalse(Files.exists(dir.resolve(SshCa.PREVIOUS_FILE)));
     }
 
+    /** sshd would register BC JVM-wide, where it becomes the fallback for RSA keys the JDK refuses in token verification. */
+    @Test
+    void loadingTheCasLeavesBouncyCastleOutOfTheJvmWideProviderList() throws Exception {
+        KeySet.init(dir);
+        CertificateAuthorities.load(dir, NOW);
+        KeySet.rotate(dir);
+        assertEquals(null, java.security.Security.getProvider("BC"));
+    }
+
     @Test
     void theGeneratedRootIsAP256CaForOneYearThatMaySignOnlyLeaves() throws Exception {
         X509Ca.Loaded ca = X509Ca.init(dir, NOW);

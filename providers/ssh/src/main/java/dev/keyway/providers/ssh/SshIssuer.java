@@ -44,6 +44,10 @@ public final class SshIssuer implements CredentialIssuer {
     static final List<String> DEFAULT_EXTENSIONS = List.of("permit-pty");
     private static final String GRANT = "ssh grant";
 
+    static {
+        SshSecurity.configure();
+    }
+
     private final SecureRandom random = new SecureRandom();
 
     @Override

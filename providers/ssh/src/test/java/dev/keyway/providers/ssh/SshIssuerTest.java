@@ -343,4 +343,11 @@ class SshIssuerTest {
         return Stream.of(Arguments.of("ssh-ed25519", 256, "ssh-ed25519"), Arguments.of("ecdsa-sha2-nistp256", 256, "ecdsa-sha2-nistp256"),
                 Arguments.of("ssh-rsa", 2048, "rsa-sha2-512"));
     }
+
+    /** sshd would register BC JVM-wide, and the JDK's RSA key checks would silently fall back to it (see SshSecurity). */
+    @Test
+    void bouncyCastleStaysOutOfTheJvmWideProviderList() throws Exception {
+        inspect(issue(compile(Nodes.map("principals", "deploy")), claims(), ed25519));
+        assertEquals(null, java.security.Security.getProvider("BC"));
+    }
 }

@@ -4,7 +4,6 @@ import dev.keyway.spi.IssueException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
-import java.security.Provider;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -38,11 +37,6 @@ final class SubjectKeys {
     static final int MIN_RSA_BITS = 2048;
     static final int MAX_RSA_BITS = 16384;
 
-    private final Provider bc;
-
-    SubjectKeys(Provider bc) {
-        this.bc = bc;
-    }
 
     SubjectKey read(Optional<String> csr, Optional<String> publicKey) throws IssueException {
         if (csr.isPresent() && publicKey.isPresent()) {
@@ -68,7 +62,7 @@ final class SubjectKeys {
         SubjectKey key = check(request.getSubjectPublicKeyInfo());
         boolean valid;
         try {
-            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(bc)
+            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Bc.PROVIDER)
                     .build(request.getSubjectPublicKeyInfo()));
         } catch (Exception e) {
             valid = false;
@@ -119,7 +113,7 @@ final class SubjectKeys {
         }
         try {
             // Decoding validates the key itself: an EC point must lie on its curve.
-            new JcaPEMKeyConverter().setProvider(bc).getPublicKey(info);
+            new JcaPEMKeyConverter().setProvider(Bc.PROVIDER).getPublicKey(info);
         } catch (Exception e) {
             throw invalid("the " + description + " public key does not decode: " + e.getClass().getSimpleName());
         }

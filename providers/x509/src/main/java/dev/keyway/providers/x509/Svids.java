@@ -6,7 +6,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -50,12 +49,7 @@ final class Svids {
                 Map<ASN1ObjectIdentifier, String> facts, Instant notBefore, Instant notAfter) {
     }
 
-    private final Provider bc;
     private final SecureRandom random = new SecureRandom();
-
-    Svids(Provider bc) {
-        this.bc = bc;
-    }
 
     X509Certificate sign(CertificateAuthority ca, Spec spec) throws GeneralSecurityException {
         try {
@@ -82,9 +76,9 @@ final class Svids {
             for (Map.Entry<ASN1ObjectIdentifier, String> fact : spec.facts().entrySet()) {
                 builder.addExtension(fact.getKey(), false, new DERUTF8String(fact.getValue()));
             }
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(caCert.getPublicKey())).setProvider(bc)
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(caCert.getPublicKey())).setProvider(Bc.PROVIDER)
                     .build(ca.key());
-            return new JcaX509CertificateConverter().setProvider(bc).getCertificate(builder.build(signer));
+            return new JcaX509CertificateConverter().setProvider(Bc.PROVIDER).getCertificate(builder.build(signer));
         } catch (IOException e) {
             throw new GeneralSecurityException("cannot encode the certificate: " + e.getMessage(), e);
         } catch (org.bouncycastle.operator.OperatorCreationException e) {

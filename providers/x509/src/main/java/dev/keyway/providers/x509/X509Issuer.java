@@ -11,7 +11,6 @@ import dev.keyway.spi.config.Fields;
 import dev.keyway.spi.config.Problems;
 import dev.keyway.spi.template.Template;
 import java.security.GeneralSecurityException;
-import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The {@code x509} grant: an X509-SVID for a key the job holds, signed by the Keyway CA. The
@@ -35,14 +33,8 @@ public final class X509Issuer implements CredentialIssuer {
     static final Duration BACKDATE = Duration.ofSeconds(60);
     private static final String GRANT = "x509 grant";
 
-    private final SubjectKeys keys;
-    private final Svids svids;
-
-    public X509Issuer() {
-        Provider bc = new BouncyCastleProvider(); // used by instance, never registered JVM-wide
-        this.keys = new SubjectKeys(bc);
-        this.svids = new Svids(bc);
-    }
+    private final SubjectKeys keys = new SubjectKeys();
+    private final Svids svids = new Svids();
 
     @Override
     public String type() {

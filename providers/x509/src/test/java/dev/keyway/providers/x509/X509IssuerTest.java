@@ -486,4 +486,12 @@ class X509IssuerTest {
         assertFalse(process.exitValue() == 0, String.join(" ", command) + " should fail: " + out);
         return out;
     }
+
+    /** A JVM-wide BC would become the JCA fallback for keys the JDK refuses: the grant uses its own instance. */
+    @Test
+    void bouncyCastleStaysOutOfTheJvmWideProviderList() throws Exception {
+        issue(grant(), claims(), Optional.of(TestPki.csrPem(TestPki.keyPair("Ed25519"))), Optional.empty(),
+                TestPki.rootCa(Duration.ofDays(1)), Duration.ofMinutes(5));
+        assertEquals(null, java.security.Security.getProvider("BC"));
+    }
 }
