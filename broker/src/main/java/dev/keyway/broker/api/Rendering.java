@@ -48,16 +48,42 @@ final class Rendering {
         return body;
     }
 
-    /** dotenv lines; values are plain tokens (no spaces or quotes), so no quoting is needed. */
+    /** dotenv lines a shell can also source ({@code set -a; . ./keyway.env}). */
     private static String env(Exchanged result) {
         StringBuilder out = new StringBuilder();
         Map<String, String> names = ENV_NAMES.getOrDefault(result.type(), Map.of());
         result.credential().credentials().forEach((field, value) -> {
             String name = names.getOrDefault(field, "KEYWAY_" + field.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
-            out.append(name).append('=').append(value).append('\n');
+            out.append(name).append('=').append(envValue(value)).append('\n');
         });
         out.append("KEYWAY_EXPIRES_AT=").append(timestamp(result)).append('\n');
         return out.toString();
+    }
+
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9_./:@+=,-]*");
+
+    /**
+     * Tokens and keys stay bare. A list joins with commas (principals) or, for multi-line items
+     * (PEM certificates), end to end. Anything with spaces or newlines (a PEM, an OpenSSH
+     * certificate line) is single-quoted, which dotenv and POSIX shells both read literally,
+     * newlines included; a value holding a quote falls back to double quotes with escapes.
+     */
+    static String envValue(Object value) {
+        String text;
+        if (value instanceof java.util.List<?> list) {
+            boolean multiline = list.stream().anyMatch(item -> String.valueOf(item).contains("\n"));
+            text = String.join(multiline ? "" : ",", list.stream().map(String::valueOf).toList());
+        } else {
+            text = String.valueOf(value);
+        }
+        if (PLAIN.matcher(text).matches()) {
+            return text;
+        }
+        if (text.indexOf('\'') < 0) {
+            return "'" + text + "'";
+        }
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`")
+                .replace("\n", "\\n") + '"';
     }
 
     /** A {@code client.authentication.k8s.io/v1} ExecCredential, for kubectl's exec credential plugins. */

@@ -1,8 +1,9 @@
 package dev.keyway.broker.cli;
 
-import dev.keyway.broker.keys.SigningKeys;
+import dev.keyway.broker.keys.KeySet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,37 +16,36 @@ import picocli.CommandLine.Spec;
 public final class KeysCommand {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Create a fresh key set (owner-only permissions) in DIR.")
+            description = "Create a fresh key set in DIR: JWT signing keys, X.509 CA, SSH CA (owner-only permissions).")
     static final class Init implements Callable<Integer> {
         @Parameters(paramLabel = "DIR") Path dir;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
-            return report(spec, () -> SigningKeys.init(dir), "created");
+            return report(spec, () -> KeySet.init(dir));
         }
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Add a new current key in DIR and keep the previous one published.")
+            description = "Add a new current signing key, X.509 CA and SSH CA in DIR and keep the previous ones published.")
     static final class Rotate implements Callable<Integer> {
         @Parameters(paramLabel = "DIR") Path dir;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
-            return report(spec, () -> SigningKeys.rotate(dir), "rotated");
+            return report(spec, () -> KeySet.rotate(dir));
         }
     }
 
     interface KeyAction {
-        SigningKeys run() throws IOException;
+        List<String> run() throws IOException;
     }
 
-    private static int report(CommandSpec spec, KeyAction action, String verb) {
+    private static int report(CommandSpec spec, KeyAction action) {
         try {
-            SigningKeys keys = action.run();
-            spec.commandLine().getOut().println(verb + " signing keys " + keys.algorithms() + ", published kids " + keys.keyIds());
+            action.run().forEach(spec.commandLine().getOut()::println);
             spec.commandLine().getOut().flush();
             return 0;
         } catch (IOException e) {

@@ -5,12 +5,14 @@ import dev.keyway.broker.config.KeywayConfiguration;
 import dev.keyway.broker.issuer.IssuerKeys;
 import dev.keyway.broker.issuer.TokenVerifier;
 import dev.keyway.broker.issuer.VerificationLimits;
+import dev.keyway.broker.keys.CertificateAuthorities;
 import dev.keyway.broker.keys.SigningKeys;
 import dev.keyway.broker.policy.PolicyHolder;
 import dev.keyway.broker.store.RateConfiguration;
 import dev.keyway.broker.store.StoreConfiguration;
 import dev.keyway.broker.store.StoreFactory;
 import dev.keyway.spi.BrokerContext;
+import dev.keyway.spi.CertificateAuthority;
 import dev.keyway.spi.IssueException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -18,6 +20,7 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +43,19 @@ public class ExchangeFactory {
     }
 
     @Singleton
-    BrokerContext brokerContext(KeywayConfiguration configuration, SigningKeys keys) {
+    BrokerContext brokerContext(KeywayConfiguration configuration, SigningKeys keys, CertificateAuthorities authorities) {
         String publicUrl = configuration.getPublicUrl();
         return new BrokerContext() {
+            @Override
+            public Optional<CertificateAuthority> x509Authority() {
+                return authorities.x509Authority();
+            }
+
+            @Override
+            public Optional<KeyPair> sshAuthority() {
+                return authorities.sshAuthority();
+            }
+
             @Override
             public String publicUrl() {
                 return publicUrl;

@@ -8,6 +8,7 @@ import dev.keyway.spi.config.Problems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A string with {@code {{claim}}} placeholders, parsed once when policy loads. Rendering only
@@ -83,6 +84,15 @@ public final class Template {
 
     /** The value for this identity, or empty when a claim it uses is missing or not a scalar. */
     public Optional<String> render(Identity identity) {
+        return render(identity, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #render(Identity)}, with every claim value passed through {@code escape} and the
+     * literal text kept as written: a target with its own syntax (a SPIFFE path) escapes what a
+     * claim brings, never what the policy author wrote.
+     */
+    public Optional<String> render(Identity identity, UnaryOperator<String> escape) {
         StringBuilder out = new StringBuilder();
         for (Part part : parts) {
             if (part instanceof Literal l) {
@@ -92,10 +102,22 @@ public final class Template {
                 if (value.isEmpty()) {
                     return Optional.empty();
                 }
-                out.append(value.get());
+                out.append(escape.apply(value.get()));
             }
         }
         return Optional.of(out.toString());
+    }
+
+    /**
+     * The text with every placeholder replaced by {@code standIn}: lets a provider check the literal
+     * parts at load time (is the rest a valid SPIFFE ID? where does the first placeholder sit?).
+     */
+    public String withPlaceholders(String standIn) {
+        StringBuilder out = new StringBuilder();
+        for (Part part : parts) {
+            out.append(part instanceof Literal l ? l.text() : standIn);
+        }
+        return out.toString();
     }
 
     /** The claims this template reads, for diagnostics ("template needs claim X"). */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,14 @@ public abstract class CredentialIssuerContract {
 
     protected Duration ttl() {
         return Duration.ofMinutes(15);
+    }
+
+    /**
+     * Credential fields that are identifiers rather than secrets, so the audit id may repeat them
+     * (a certificate's serial is what sshd logs and revocation lists name). Default: none.
+     */
+    protected Set<String> nonSecretFields() {
+        return Set.of();
     }
 
     protected GrantConfig compile(Node.Mapping fields, Problems problems) {
@@ -102,7 +111,7 @@ public abstract class CredentialIssuerContract {
         for (Map.Entry<String, Object> entry : credential.credentials().entrySet()) {
             String value = String.valueOf(entry.getValue());
             boolean isTheExpiry = value.equals(credential.expiresAt().toString()); // public: toString shows it on purpose
-            if (value.length() >= 16 && !isTheExpiry) {
+            if (value.length() >= 16 && !isTheExpiry && !nonSecretFields().contains(entry.getKey())) {
                 assertFalse(credential.id().contains(value), "the audit id must not be the secret " + entry.getKey());
                 assertFalse(credential.toString().contains(value), "toString must not show " + entry.getKey());
             }

@@ -161,4 +161,25 @@ class TemplateTest {
         assertTrue(Template.parse("{{ref}}", WHERE, STRICT, problems).isPresent());
         assertEquals(1, problems.errorCount());
     }
+
+    @Test
+    void anEscaperSeesClaimValuesButNeverTheLiteralText() {
+        Template template = Template.parse("a/b:{{repository}}/{{run_id}}", WHERE, STRICT, new Problems()).orElseThrow();
+        assertEquals(Optional.of("a/b:acme_api/42"), template.render(IDENTITY, v -> v.replace('/', '_')));
+        assertEquals(Optional.of("a/b:acme/api/42"), template.render(IDENTITY), "no escaper: values as they are");
+    }
+
+    @Test
+    void anEscaperDoesNotRescueAMissingClaim() {
+        Template template = Template.parse("{{sub}}", WHERE, STRICT, new Problems()).orElseThrow();
+        assertEquals(Optional.empty(), template.render(IDENTITY, v -> "escaped"));
+    }
+
+    @Test
+    void withPlaceholdersKeepsTheLiteralsAndStandsInForEveryClaim() {
+        Template template = Template.parse("spiffe://td/{{repository}}/x{{/kubernetes.io/pod/name}}", WHERE, STRICT, new Problems())
+                .orElseThrow();
+        assertEquals("spiffe://td/#/x#", template.withPlaceholders("#"));
+        assertEquals("plain", Template.literal("plain").withPlaceholders("#"));
+    }
 }
