@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar's {@code keys init|rotate} for the X.509 and SSH CAs, and demo mode generating them. */
 class CertificateKeysCliIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path dir;
@@ -85,15 +78,12 @@ class CertificateKeysCliIT {
 
     @Test
     void demoModeGeneratesBothCasAndServesThem() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = Jar.freePort();
         broker = Jar.start(dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port)));
-        HttpResponse<String> bundle = await(port, "/v1/ca/x509");
+        HttpResponse<String> bundle = Jar.await(port, "/v1/ca/x509");
         assertEquals(200, bundle.statusCode(), bundle.body());
         assertEquals(Files.readString(dir.resolve(".keyway/x509-ca.pem")), bundle.body());
-        HttpResponse<String> ssh = get(port, "/v1/ca/ssh");
+        HttpResponse<String> ssh = Jar.get(port, "/v1/ca/ssh");
         assertEquals(200, ssh.statusCode());
         assertEquals(Files.readString(dir.resolve(".keyway/ssh-ca.pub")), ssh.body());
         assertEquals("rw-------", permissions(".keyway/x509-ca.key.pem"));
@@ -101,21 +91,5 @@ class CertificateKeysCliIT {
         assertTrue(Jar.output(dir, "err").contains("X.509 CA CN=Keyway X.509 CA"), "the startup log names the CA");
     }
 
-    private static HttpResponse<String> await(int port, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                return get(port, path);
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetListening;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

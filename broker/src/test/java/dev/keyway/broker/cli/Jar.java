@@ -67,4 +67,34 @@ final class Jar {
         Files.writeString(file, content);
         return file;
     }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+
+    /** GET on a broker started with {@link #start}; loopback only. */
+    static java.net.http.HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET once the broker listens: retries while the port is closed, for up to a minute. */
+    static java.net.http.HttpResponse<String> await(int port, String path) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return get(port, path);
+            } catch (IOException notYetListening) {
+                if (System.nanoTime() > deadline) {
+                    throw notYetListening;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,13 +36,13 @@ class ServeIT {
 
     @Test
     void withNoConfigurationItStartsInDemoModeOnLoopback() throws Exception {
-        int port = freePort();
+        int port = Jar.freePort();
         broker = Jar.start(dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port)));
-        HttpResponse<String> readiness = awaitHealth(port, "/health/readiness");
+        HttpResponse<String> readiness = Jar.await(port, "/health/readiness");
         assertEquals(200, readiness.statusCode(), readiness.body());
         assertTrue(readiness.body().contains("\"policy\":{\"name\":\"keyway\",\"status\":\"UP\",\"details\":{\"issuers\":1,\"bindings\":2"),
                 readiness.body());
-        assertEquals(200, get(port, "/health/liveness").statusCode());
+        assertEquals(200, Jar.get(port, "/health/liveness").statusCode());
         // Outside a checkout the bundled demo policy is unpacked beside the generated keys.
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/demo-policy/keyway-demo.yaml")));
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/dev-issuer.jwks.json")));
@@ -72,7 +70,7 @@ class ServeIT {
 
     @Test
     void brokenPolicyKeepsTheBrokerUpButNotReady() throws Exception {
-        int port = freePort();
+        int port = Jar.freePort();
         Jar.write(dir, "policy/bad.yaml", """
                 apiVersion: keyway.dev/v1
                 kind: Binding
@@ -92,36 +90,14 @@ class ServeIT {
                 """);
         broker = Jar.start(dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port),
                 "MICRONAUT_CONFIG_FILES", config.toString()));
-        HttpResponse<String> liveness = awaitHealth(port, "/health/liveness");
+        HttpResponse<String> liveness = Jar.await(port, "/health/liveness");
         assertEquals(200, liveness.statusCode());
-        HttpResponse<String> readiness = get(port, "/health/readiness");
+        HttpResponse<String> readiness = Jar.get(port, "/health/readiness");
         assertEquals(503, readiness.statusCode(), readiness.body());
         assertTrue(readiness.body().contains("policy/bad.yaml:5: Binding 'orphan': issuer 'nowhere' is not defined"), readiness.body());
         assertTrue(Files.notExists(dir.resolve(".keyway")), "outside demo mode the broker never creates keys");
     }
 
-    private static HttpResponse<String> awaitHealth(int port, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                return get(port, path);
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetListening;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
