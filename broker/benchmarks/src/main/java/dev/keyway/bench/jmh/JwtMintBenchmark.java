@@ -1,0 +1,154 @@
+package dev.keyway.bench.jmh;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keyway.bench.fixtures.IssuerKey;
+import dev.keyway.bench.fixtures.Policies;
+import dev.keyway.bench.fixtures.PolicyGenerator;
+import dev.keyway.bench.fixtures.Tokens;
+import dev.keyway.broker.keys.SigningKeys;
+import dev.keyway.broker.policy.Binding;
+import dev.keyway.broker.profile.Profile;
+import dev.keyway.spi.BrokerContext;
+import dev.keyway.spi.IssueException;
+import dev.keyway.spi.IssueRequest;
+import dev.keyway.spi.IssuedCredential;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPrivateKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Step 5 of an exchange for the jwt grant: the provider renders the binding's templates and the
+ * broker signs through {@link SigningKeys}, as ExchangeFactory wires it.
+ * <ul>
+ *   <li>{@code ES256-BC}: what ships (ES256, Bouncy Castle's signer);</li>
+ *   <li>{@code ES256-JDK}: the same key through the JDK's own signer, the choice SigningKeys avoids;</li>
+ *   <li>{@code ES256-BC-translated}: Bouncy Castle with the key translated to a BC key once, the
+ *       change docs/performance.md recommends: BC caches its fixed-base precomputation on the key's
+ *       generator point, and a JDK key is converted afresh (losing the cache) on every signature;</li>
+ *   <li>{@code RS256}: the broker's RSA key (JDK).</li>
+ * </ul>
+ * Other grants: x509 and ssh minting belong beside this one (a {@code X509MintBenchmark} and
+ * {@code SshMintBenchmark} built the same way from a compiled binding) once providers/x509 and
+ * providers/ssh are on the broker's classpath; they are not in this tree yet.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class JwtMintBenchmark {
+
+    @Param({"ES256-BC", "ES256-BC-translated", "ES256-JDK", "RS256"})
+    public String signer;
+
+    private Path dir;
+    private IssueRequest request;
+    private Binding binding;
+
+    @Setup
+    public void setup() throws Exception {
+        dir = Policies.generate(IssuerKey.generate("ES256"), 10);
+        binding = Policies.compile(dir.resolve("policy")).binding(PolicyGenerator.name(2)).orElseThrow();
+        Path keysDir = dir.resolve("keys");
+        SigningKeys keys = SigningKeys.init(keysDir);
+        BrokerContext broker = switch (signer) {
+            case "ES256-BC" -> context(claims -> keys.sign(claims, Optional.empty()));
+            case "RS256" -> context(claims -> keys.sign(claims, Optional.of(JWSAlgorithm.RS256)));
+            case "ES256-JDK" -> jdkSigner(keysDir, false);
+            case "ES256-BC-translated" -> jdkSigner(keysDir, true);
+            default -> throw new IllegalArgumentException(signer);
+        };
+        Instant now = Instant.now();
+        request = new IssueRequest(binding.name(), binding.grant().config(),
+                Profile.GITHUB.identify("ci", Tokens.claims(2, "jti-mint", now, now.plusSeconds(600))),
+                Duration.ofMinutes(15), now, "request-1", Optional.empty(), Optional.empty(), "json", broker);
+        mint();
+    }
+
+    @TearDown
+    public void tearDown() {
+        Policies.delete(dir);
+    }
+
+    @Benchmark
+    public IssuedCredential mint() throws IssueException {
+        return binding.grant().provider().issue(request);
+    }
+
+    @FunctionalInterface
+    private interface Sign {
+        String sign(Map<String, Object> claims) throws JOSEException;
+    }
+
+    private static BrokerContext context(Sign sign) {
+        return new BrokerContext() {
+            @Override
+            public String publicUrl() {
+                return "https://keyway.bench";
+            }
+
+            @Override
+            public String signJwt(Map<String, Object> claims) throws IssueException {
+                try {
+                    return sign.sign(claims);
+                } catch (JOSEException e) {
+                    throw new IssueException("unavailable", e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /**
+     * SigningKeys.sign, header and all, with the JDK's ECDSA ({@code translated} false) or with
+     * Bouncy Castle's signer over a key translated to a BC key once ({@code translated} true).
+     */
+    private static BrokerContext jdkSigner(Path keysDir, boolean translated) throws Exception {
+        ECKey key = (ECKey) JWKSet.parse(Files.readString(keysDir.resolve(SigningKeys.FILE))).getKeys().stream()
+                .filter(k -> k instanceof ECKey).findFirst().orElseThrow();
+        ECDSASigner signer;
+        if (translated) {
+            java.security.Provider bc = BouncyCastleProviderSingleton.getInstance();
+            ECPrivateKey bcKey = (ECPrivateKey) KeyFactory.getInstance("EC", bc).translateKey(key.toECPrivateKey());
+            signer = new ECDSASigner(bcKey);
+            signer.getJCAContext().setProvider(bc);
+        } else {
+            signer = new ECDSASigner(key);
+        }
+        return context(claims -> {
+            JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+            claims.forEach(builder::claim);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), builder.build());
+            jwt.sign(signer);
+            return jwt.serialize();
+        });
+    }
+}

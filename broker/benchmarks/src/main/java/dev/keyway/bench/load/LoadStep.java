@@ -1,0 +1,181 @@
+package dev.keyway.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One measured step of load against {@code POST /v1/exchange}.
+ *
+ * <p>Open loop: request {@code i} is due at {@code start + i / rate}, whatever happened to the ones
+ * before it. A pool of connections (one thread each) takes due requests in order; when every
+ * connection is busy the next request goes out late, and its latency still counts from the moment
+ * it was due. So a stall shows up in the percentiles instead of silently slowing the sender
+ * (no coordinated omission). How late the generator itself sent ({@code sendLag}) is kept apart,
+ * to tell the generator's own delay from the broker's.
+ *
+ * <p>Closed loop: each connection sends the next request as soon as the last one answered; used
+ * only to find saturation throughput, never for latency.
+ */
+final class LoadStep {
+
+    /** Latencies up to a minute, in microseconds, to three significant digits. */
+    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    /** Requests for one step: each call hands out a new, never-used token; null when none are left. */
+    @FunctionalInterface
+    interface Requests {
+        byte[] next();
+    }
+
+    record Result(String label, double targetRate, double seconds, long completed, long ok, Map<Integer, Long> statuses,
+                  long ioErrors, long notSent, Histogram latency, Histogram sendLag) {
+
+        double throughput() {
+            return ok / seconds;
+        }
+
+        long errors() {
+            return completed - ok + ioErrors + notSent;
+        }
+
+        double percentileMillis(double p) {
+            return latency.getValueAtPercentile(p) / 1000.0;
+        }
+    }
+
+    private LoadStep() {
+    }
+
+    static Result openLoop(String label, InetSocketAddress broker, Requests requests, double rate, double seconds,
+                           int connections, double drainSeconds) throws InterruptedException {
+        long total = Math.round(rate * seconds);
+        double intervalNanos = 1e9 / rate;
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        long giveUp = start + (long) ((seconds + drainSeconds) * 1e9);
+        AtomicLong nextIndex = new AtomicLong();
+        Shared shared = new Shared(connections);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int id = c;
+            threads.add(start("load-" + c, () -> {
+                try (RawHttp http = new RawHttp(broker, TIMEOUT_MILLIS)) {
+                    for (long i = nextIndex.getAndIncrement(); i < total; i = nextIndex.getAndIncrement()) {
+                        long due = start + (long) (i * intervalNanos);
+                        long now = System.nanoTime();
+                        while (now < due) {
+                            LockSupport.parkNanos(due - now);
+                            now = System.nanoTime();
+                        }
+                        if (now > giveUp) {
+                            shared.notSent.incrementAndGet(); // the generator fell too far behind to keep this run bounded
+                            continue;
+                        }
+                        byte[] request = requests.next();
+                        if (request == null) {
+                            shared.notSent.incrementAndGet();
+                            continue;
+                        }
+                        shared.sendLag[id].recordValue(Math.min(MAX_MICROS, (now - due) / 1000));
+                        shared.send(http, request);
+                        shared.latency[id].recordValue(Math.min(MAX_MICROS, (System.nanoTime() - due) / 1000));
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
+        return shared.result(label, rate, elapsed);
+    }
+
+    static Result closedLoop(String label, InetSocketAddress broker, Requests requests, double seconds, int connections)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        Shared shared = new Shared(connections);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int id = c;
+            threads.add(start("load-" + c, () -> {
+                try (RawHttp http = new RawHttp(broker, TIMEOUT_MILLIS)) {
+                    while (System.nanoTime() < end) {
+                        byte[] request = requests.next();
+                        if (request == null) {
+                            return;
+                        }
+                        long sent = System.nanoTime();
+                        shared.send(http, request);
+                        shared.latency[id].recordValue(Math.min(MAX_MICROS, (System.nanoTime() - sent) / 1000));
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return shared.result(label, 0, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Per-connection histograms (single writer each, merged at the end) and shared counters. */
+    private static final class Shared {
+        final Histogram[] latency;
+        final Histogram[] sendLag;
+        final AtomicLongArray statuses = new AtomicLongArray(600);
+        final AtomicLong ioErrors = new AtomicLong();
+        final AtomicLong notSent = new AtomicLong();
+
+        Shared(int connections) {
+            latency = new Histogram[connections];
+            sendLag = new Histogram[connections];
+            for (int c = 0; c < connections; c++) {
+                latency[c] = new Histogram(MAX_MICROS, 3);
+                sendLag[c] = new Histogram(MAX_MICROS, 3);
+            }
+        }
+
+        void send(RawHttp http, byte[] request) {
+            try {
+                statuses.incrementAndGet(http.send(request, false).status());
+            } catch (IOException | RuntimeException e) {
+                ioErrors.incrementAndGet();
+            }
+        }
+
+        Result result(String label, double rate, double seconds) {
+            Histogram all = new Histogram(MAX_MICROS, 3);
+            Histogram lag = new Histogram(MAX_MICROS, 3);
+            for (int c = 0; c < latency.length; c++) {
+                all.add(latency[c]);
+                lag.add(sendLag[c]);
+            }
+            Map<Integer, Long> byStatus = new TreeMap<>();
+            long completed = 0;
+            for (int s = 0; s < statuses.length(); s++) {
+                if (statuses.get(s) > 0) {
+                    byStatus.put(s, statuses.get(s));
+                    completed += statuses.get(s);
+                }
+            }
+            return new Result(label, rate, seconds, completed, byStatus.getOrDefault(200, 0L), byStatus, ioErrors.get(),
+                    notSent.get(), all, lag);
+        }
+    }
+}

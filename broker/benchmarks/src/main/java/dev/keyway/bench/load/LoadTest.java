@@ -1,0 +1,281 @@
+package dev.keyway.bench.load;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.keyway.bench.fixtures.PolicyGenerator;
+import dev.keyway.bench.fixtures.TokenPool;
+import dev.keyway.broker.keys.SigningKeys;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The end-to-end load test: for each scenario (store × policy size) it measures the JVM's crypto
+ * limit, starts a redis-server when asked, starts the real broker jar with a generated policy that
+ * trusts a local RS256 test issuer, finds saturation throughput (closed loop), then drives
+ * {@code POST /v1/exchange} open-loop at 25/50/75% of it, then past it. Every exchange spends a
+ * distinct pre-minted token. All traffic stays on loopback; every step is bounded in count and time.
+ * A scenario is {@code store:bindings[:broker JVM options]}, e.g. {@code memory:10:-Xmx256m}.
+ *
+ * <pre>
+ * java -cp broker/benchmarks/target/benchmarks.jar dev.keyway.bench.load.LoadTest \
+ *   [--jar broker/target/keyway-broker.jar] [--scenarios memory:10,memory:100000,redis:10,memory:10:-Xmx256m]
+ *   [--step-seconds 5] [--repeats 3] [--connections 128] [--jfr true] [--out target/perf]
+ * </pre>
+ */
+public final class LoadTest {
+
+    private static final double[] FRACTIONS = {0.25, 0.50, 0.75};
+
+    record Options(Path jar, List<String> scenarios, double stepSeconds, int repeats, int connections, int closedConnections,
+                   double warmupSeconds, double overload, boolean jfr, int tokens, Path out) {
+
+        static Options parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("expected --name value, got " + args[i]);
+                }
+                given.put(args[i].substring(2), args[i + 1]);
+            }
+            Options options = new Options(
+                    Path.of(given.getOrDefault("jar", "broker/target/keyway-broker.jar")),
+                    List.of(given.getOrDefault("scenarios", "memory:10,memory:100000,redis:10").split(",")),
+                    Double.parseDouble(given.getOrDefault("step-seconds", "5")),
+                    Integer.parseInt(given.getOrDefault("repeats", "3")),
+                    Integer.parseInt(given.getOrDefault("connections", "128")),
+                    Integer.parseInt(given.getOrDefault("closed-connections", "16")),
+                    Double.parseDouble(given.getOrDefault("warmup-seconds", "20")),
+                    Double.parseDouble(given.getOrDefault("overload", "1.5")),
+                    Boolean.parseBoolean(given.getOrDefault("jfr", "true")),
+                    Integer.parseInt(given.getOrDefault("tokens", "400000")),
+                    Path.of(given.getOrDefault("out", "target/perf")));
+            given.keySet().removeAll(List.of("jar", "scenarios", "step-seconds", "repeats", "connections", "closed-connections",
+                    "warmup-seconds", "overload", "jfr", "tokens", "out"));
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException("unknown options " + given.keySet());
+            }
+            return options;
+        }
+    }
+
+    /** One step with what it cost: CPU seconds per 1,000 answered requests for broker, store and generator. */
+    record Measured(LoadStep.Result result, double brokerCpuPer1000, double storeCpuPer1000, double generatorCpuPer1000,
+                    double rssMiB, long threads, double loadAverage, long generatorGcMillis) {
+    }
+
+    record ScenarioResult(String name, CryptoLimit.Limit crypto, double ratio, double readySeconds, Optional<Integer> micronautStartupMillis,
+                          double rssReadyMiB, String heap, List<Measured> saturation, double saturationRate,
+                          Map<Double, List<Measured>> steps, Measured overload, double peakRssMiB, int tokensUsed,
+                          String loadBefore, String loadAfter) {
+    }
+
+    /** The profiled run: its throughput (JFR on, so not one of the measured numbers) and where the CPU went. */
+    record Profile(String name, double throughput, JfrSummary.Summary summary) {
+    }
+
+    private LoadTest() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        if (!Files.isRegularFile(options.jar())) {
+            throw new IllegalStateException(options.jar() + " is missing: build it with ./mvnw -pl broker -am package -DskipTests");
+        }
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path out = options.out().toAbsolutePath().resolve("load-" + stamp);
+        Files.createDirectories(out);
+        String machine = Machine.describe();
+        log("machine: " + machine);
+        TokenPool pool = TokenPool.atLeast(options.tokens());
+        List<ScenarioResult> results = new ArrayList<>();
+        for (String scenario : options.scenarios()) {
+            results.add(scenario(scenario, options, pool, out));
+        }
+        Optional<Profile> profile = options.jfr() ? Optional.of(profile(options, pool, out)) : Optional.empty();
+        String report = Report.markdown(machine, Machine.loadAverages(), options, results, profile);
+        Files.writeString(out.resolve("report.md"), report);
+        System.out.println(report);
+        log("report written to " + out.resolve("report.md"));
+    }
+
+    private static ScenarioResult scenario(String scenario, Options options, TokenPool pool, Path out) throws Exception {
+        String[] parts = scenario.split(":", 3);
+        String store = parts[0];
+        int bindings = Integer.parseInt(parts[1]);
+        List<String> jvmArgs = parts.length > 2 ? List.of(parts[2].trim().split("\\s+")) : List.of();
+        String name = String.format(Locale.ROOT, "%s store, %,d bindings%s", store, bindings,
+                jvmArgs.isEmpty() ? "" : ", " + String.join(" ", jvmArgs));
+        Path dir = out.resolve(store + "-" + bindings + (jvmArgs.isEmpty() ? "" : "-" + String.join("", jvmArgs).replaceAll("[^A-Za-z0-9]", "")));
+        Files.createDirectories(dir);
+        String loadBefore = Machine.loadAverages();
+        log(name + ": starting (load " + loadBefore + ")");
+        int cores = Runtime.getRuntime().availableProcessors();
+        CryptoLimit.measure(cores, 2, 1, 1); // JIT-compile the crypto loop before any measured run
+
+        Path jwks = dir.resolve("issuer.jwks.json");
+        Files.writeString(jwks, pool.key().publicJwks());
+        PolicyGenerator.write(dir.resolve("policy"), jwks, bindings);
+        SigningKeys.init(dir.resolve("keys"));
+
+        RedisServer redis = store.equals("redis") ? RedisServer.start(dir) : null;
+        try (BrokerProcess broker = BrokerProcess.start(options.jar(), dir, dir.resolve("policy"), dir.resolve("keys"),
+                Optional.ofNullable(redis).map(RedisServer::uri), jvmArgs)) {
+            log(String.format(Locale.ROOT, "broker pid %d ready in %.2f s", broker.pid(), broker.readySeconds));
+            double rssReady = ProcessStats.rssMiB(broker.pid());
+            String heap = Jcmd.heapSettings(broker.pid());
+            Optional<ProcessHandle> storeProcess = Optional.ofNullable(redis).map(RedisServer::handle);
+            TokenCursor tokens = new TokenCursor(pool, bindings, "127.0.0.1:" + broker.address.getPort());
+
+            warmUp(broker, tokens, options);
+
+            // Each saturation run right after a crypto-limit run: the machine's noise moves both alike, so their ratio holds.
+            List<Measured> saturation = new ArrayList<>();
+            double[] limits = new double[3];
+            double[] ratios = new double[3];
+            for (int r = 0; r < 3; r++) {
+                limits[r] = CryptoLimit.measure(cores, 0, 3, 1).chainsPerSecond();
+                Measured m = measure(broker, storeProcess, () -> LoadStep.closedLoop("saturation", broker.address, tokens,
+                        options.stepSeconds(), options.closedConnections()));
+                ratios[r] = m.result().throughput() / limits[r];
+                log(String.format(Locale.ROOT, "crypto limit %,.0f chains/s, then saturation run %d: %,.0f exchanges/s (ratio %.2f), errors %d %s",
+                        limits[r], r + 1, m.result().throughput(), ratios[r], m.result().errors(), m.result().statuses()));
+                saturation.add(m);
+            }
+            CryptoLimit.Limit crypto = new CryptoLimit.Limit(median(limits), limits, cores);
+            double saturationRate = median(saturation.stream().mapToDouble(m -> m.result().throughput()).toArray());
+            double needed = saturationRate * options.stepSeconds()
+                    * (options.repeats() * Arrays.stream(FRACTIONS).sum() + options.overload()) * 1.1;
+            if (needed > tokens.remaining()) {
+                throw new IllegalStateException(String.format(Locale.ROOT,
+                        "the token pool is too small for this run: %,d left, ~%,.0f needed; pass --tokens %d",
+                        tokens.remaining(), needed, (int) (tokens.used() + needed)));
+            }
+
+            Map<Double, List<Measured>> steps = new LinkedHashMap<>();
+            for (int r = 0; r < options.repeats(); r++) {
+                for (double fraction : FRACTIONS) {
+                    double rate = saturationRate * fraction;
+                    Measured m = measure(broker, storeProcess, () -> LoadStep.openLoop(percent(fraction), broker.address, tokens,
+                            rate, options.stepSeconds(), options.connections(), 10));
+                    log(String.format(Locale.ROOT, "%s of saturation (%,.0f/s): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d",
+                            percent(fraction), rate, m.result().percentileMillis(50), m.result().percentileMillis(99),
+                            m.result().percentileMillis(99.9), m.result().errors()));
+                    steps.computeIfAbsent(fraction, f -> new ArrayList<>()).add(m);
+                }
+            }
+            double overloadRate = saturationRate * options.overload();
+            Measured overload = measure(broker, storeProcess, () -> LoadStep.openLoop(percent(options.overload()), broker.address,
+                    tokens, overloadRate, options.stepSeconds(), options.connections(), 10));
+            log(String.format(Locale.ROOT, "overload %s (%,.0f/s): achieved %,.0f/s, p50 %.1f ms, p99 %.1f ms, statuses %s, io errors %d",
+                    percent(options.overload()), overloadRate, overload.result().throughput(), overload.result().percentileMillis(50),
+                    overload.result().percentileMillis(99), overload.result().statuses(), overload.result().ioErrors()));
+
+            double peakRss = ProcessStats.peakRssMiB(broker.pid());
+            return new ScenarioResult(name, crypto, median(ratios), broker.readySeconds, broker.micronautStartupMillis(), rssReady, heap, saturation,
+                    saturationRate, steps, overload, peakRss, tokens.used(), loadBefore, Machine.loadAverages());
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    /**
+     * Closed-loop load in 5-second chunks until the JIT has settled: at least {@code warmup-seconds},
+     * then until a chunk's throughput is within 10% of the one before, at most three times as long.
+     */
+    private static void warmUp(BrokerProcess broker, TokenCursor tokens, Options options) throws InterruptedException {
+        long start = System.nanoTime();
+        double previous = 0;
+        while (true) {
+            double rate = LoadStep.closedLoop("warmup", broker.address, tokens, 5, options.closedConnections()).throughput();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            log(String.format(Locale.ROOT, "warm-up %.0f s: %,.0f exchanges/s", elapsed, rate));
+            if (elapsed >= options.warmupSeconds() && Math.abs(rate - previous) <= 0.1 * previous || elapsed >= 3 * options.warmupSeconds()) {
+                return;
+            }
+            previous = rate;
+        }
+    }
+
+    /**
+     * A broker of its own with JFR on from launch (so enabling it mid-run cannot disturb anything),
+     * warmed up, then one closed-loop saturation step; only the samples inside that step count.
+     * Kept apart from the measured scenarios so the recording's overhead is in none of their numbers.
+     */
+    private static Profile profile(Options options, TokenPool pool, Path out) throws Exception {
+        Path dir = out.resolve("profile-memory-10");
+        Files.createDirectories(dir);
+        Path jwks = dir.resolve("issuer.jwks.json");
+        Files.writeString(jwks, pool.key().publicJwks());
+        PolicyGenerator.write(dir.resolve("policy"), jwks, 10);
+        SigningKeys.init(dir.resolve("keys"));
+        Path recording = dir.resolve("broker.jfr");
+        Instant from;
+        Instant to;
+        LoadStep.Result result;
+        try (BrokerProcess broker = BrokerProcess.start(options.jar(), dir, dir.resolve("policy"), dir.resolve("keys"), Optional.empty(),
+                List.of("-XX:StartFlightRecording=name=keyway-perf,settings=profile,dumponexit=true,filename=" + recording))) {
+            log("profiling: broker pid " + broker.pid() + " with JFR");
+            TokenCursor tokens = new TokenCursor(pool, 10, "127.0.0.1:" + broker.address.getPort());
+            warmUp(broker, tokens, options);
+            from = Instant.now();
+            result = LoadStep.closedLoop("profiled saturation", broker.address, tokens, 2 * options.stepSeconds(),
+                    options.closedConnections());
+            to = Instant.now();
+        }
+        log(String.format(Locale.ROOT, "profiled saturation: %,.0f exchanges/s with JFR on; recording %s", result.throughput(), recording));
+        return new Profile("memory store, 10 bindings", result.throughput(), JfrSummary.summarize(recording, from, to));
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        LoadStep.Result run() throws InterruptedException;
+    }
+
+    private static Measured measure(BrokerProcess broker, Optional<ProcessHandle> store, Step step) throws InterruptedException {
+        OperatingSystemMXBean self = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double load = ProcessStats.loadAverage();
+        double brokerBefore = ProcessStats.cpuSeconds(broker.handle());
+        double storeBefore = store.map(ProcessStats::cpuSeconds).orElse(0.0);
+        long selfBefore = self.getProcessCpuTime();
+        long gcBefore = generatorGcMillis();
+        LoadStep.Result result = step.run();
+        double per = result.completed() == 0 ? Double.NaN : 1000.0 / result.completed();
+        return new Measured(result,
+                (ProcessStats.cpuSeconds(broker.handle()) - brokerBefore) * per,
+                (store.map(ProcessStats::cpuSeconds).orElse(0.0) - storeBefore) * per,
+                (self.getProcessCpuTime() - selfBefore) / 1e9 * per,
+                ProcessStats.rssMiB(broker.pid()), ProcessStats.status(broker.pid(), "Threads"), load, generatorGcMillis() - gcBefore);
+    }
+
+    /** The generator's own GC time: a pause here delays sends, which the send-lag column shows. */
+    private static long generatorGcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static String percent(double fraction) {
+        return Math.round(fraction * 100) + "%";
+    }
+
+    private static void log(String message) {
+        System.err.println("[load] " + message);
+    }
+}
