@@ -13,12 +13,23 @@ final class TokenCursor implements LoadStep.Requests {
     private final TokenPool pool;
     private final int bindings;
     private final String hostPort;
+    private final boolean warmUp;
     private final AtomicInteger next = new AtomicInteger();
 
     TokenCursor(TokenPool pool, int bindings, String hostPort) {
+        this(pool, bindings, hostPort, false);
+    }
+
+    private TokenCursor(TokenPool pool, int bindings, String hostPort, boolean warmUp) {
         this.pool = pool;
         this.bindings = bindings;
         this.hostPort = hostPort;
+        this.warmUp = warmUp;
+    }
+
+    /** Requests for the warm-up bindings: the same tokens stay unused for the measured ones. */
+    static TokenCursor warmUp(TokenPool pool, String hostPort) {
+        return new TokenCursor(pool, 0, hostPort, true);
     }
 
     @Override
@@ -28,7 +39,8 @@ final class TokenCursor implements LoadStep.Requests {
             return null;
         }
         return RawHttp.post(hostPort, "/v1/exchange",
-                "{\"binding\":\"" + PolicyGenerator.bindingFor(t, bindings) + "\",\"token\":\"" + pool.token(t) + "\"}");
+                "{\"binding\":\"" + (warmUp ? PolicyGenerator.warmUpBindingFor(t) : PolicyGenerator.bindingFor(t, bindings))
+                        + "\",\"token\":\"" + pool.token(t) + "\"}");
     }
 
     int used() {
