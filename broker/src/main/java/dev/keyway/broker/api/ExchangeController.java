@@ -28,25 +28,28 @@ public class ExchangeController {
 
     private final ExchangeService exchange;
     private final int maxBodyBytes;
+    private final InFlightLimit inFlight;
 
-    public ExchangeController(ExchangeService exchange, KeywayConfiguration.Limits limits) {
+    public ExchangeController(ExchangeService exchange, KeywayConfiguration.Limits limits, InFlightLimit inFlight) {
         this.exchange = exchange;
         this.maxBodyBytes = limits.getMaxBodyBytes();
+        this.inFlight = inFlight;
     }
 
     @Post(uri = "/exchange", consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<String> exchange(HttpRequest<?> request, @Nullable @Body byte[] body,
                                          @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) throws Exception {
         ExchangeRequest parsed = parse(request, body, authorization);
-        Rendering.Rendered rendered = Rendering.render(exchange.exchange(parsed));
+        Rendering.Rendered rendered = Rendering.render(inFlight.run(() -> exchange.exchange(parsed)));
         return HttpResponse.ok(rendered.body()).contentType(rendered.contentType())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Post(uri = "/explain", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<Explanation> explain(HttpRequest<?> request, @Nullable @Body byte[] body,
-                                             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) throws KeywayException {
-        return HttpResponse.ok(exchange.explain(parse(request, body, authorization)));
+                                             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) throws Exception {
+        ExchangeRequest parsed = parse(request, body, authorization);
+        return HttpResponse.ok(inFlight.run(() -> exchange.explain(parsed)));
     }
 
     private ExchangeRequest parse(HttpRequest<?> request, byte[] body, String authorization) throws KeywayException {

@@ -53,6 +53,16 @@ public class KeywayConfiguration {
         private int maxTokenBytes = 16384;
         private int maxBodyBytes = 65536;
         private Duration clockSkew = Duration.ofSeconds(60);
+        /** Exchanges running at once before the broker sheds with 503; 0 means 64 per core. */
+        private int maxInFlight;
+
+        public int getMaxInFlight() {
+            return maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
 
         public int getMaxTokenBytes() {
             return maxTokenBytes;

@@ -106,7 +106,7 @@ public final class X509Ca {
             }
         }
         boolean generated = chain.size() == 1;
-        return Optional.of(new Loaded(new CertificateAuthority(key, chain, bundle), List.copyOf(bundle), generated));
+        return Optional.of(new Loaded(new CertificateAuthority(signingKey(keyFile, key), chain, bundle), List.copyOf(bundle), generated));
     }
 
     /** Creates a fresh CA; refuses to overwrite one. */
@@ -179,6 +179,15 @@ public final class X509Ca {
         builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(keys.getPublic()));
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    }
+
+    /** The CA key as a Bouncy Castle key, which the grant signs with: see {@link BouncyCastle}. */
+    private static PrivateKey signingKey(Path file, PrivateKey key) throws IOException {
+        try {
+            return BouncyCastle.privateKey(key);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + ": Bouncy Castle cannot load this key: " + e.getMessage(), e);
+        }
     }
 
     private static PrivateKey readKey(Path file) throws IOException {

@@ -319,6 +319,8 @@ class ExchangeApiTest {
         assertTrue(metrics.contains("keyway_decisions_total{binding=\"deploy\",code=\"ok\",decision=\"allow\",event=\"exchange\"}"),
                 metrics.lines().filter(l -> l.startsWith("keyway")).toList().toString());
         assertTrue(metrics.contains("keyway_exchange_latency_seconds_bucket"));
+        assertTrue(metrics.contains("keyway_exchange_shed_total 0.0"), "the in-flight limit is wired and shed nothing");
+        assertTrue(metrics.contains("keyway_exchange_in_flight 0.0"), "every permit was given back");
     }
 
     private static JsonNode last(TestBroker broker) throws Exception {

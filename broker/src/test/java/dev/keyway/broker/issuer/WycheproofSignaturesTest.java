@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,16 +39,6 @@ class WycheproofSignaturesTest {
             new Object[] {"rsa_signature_4096_sha256_test.json", JWSAlgorithm.RS256, "keyJwk"},
             // PS256 is RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt: exactly this file.
             new Object[] {"rsa_pss_2048_sha256_mgf1_32_test.json", JWSAlgorithm.PS256, "publicKeyJwk"});
-
-    /**
-     * Valid signatures the JDK's SunEC (17.0.x) refuses: it compares x(R) with r without reducing x
-     * mod n, so signatures whose x(R) lies in [n, p) fail. A false negative of probability about
-     * 2^-128 per honest signature, never a forgery, and below Keyway (Nimbus hands ECDSA to the JDK).
-     * Asserted the other way round, so a JDK that fixes it shows up here.
-     */
-    private static final Set<String> JDK_REFUSES_VALID = Set.of(
-            "ecdsa_secp256r1_sha256_p1363_test.json#115", "ecdsa_secp256r1_sha256_p1363_test.json#257",
-            "ecdsa_secp384r1_sha384_p1363_test.json#147", "ecdsa_secp384r1_sha384_p1363_test.json#275");
 
     record Vector(String file, JWSAlgorithm alg, int tcId, String comment, String result, Map<String, Object> jwk,
                   byte[] msg, byte[] sig) {
@@ -81,9 +70,8 @@ class WycheproofSignaturesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void theVerifierAgreesWithWycheproof(Vector vector) {
-        if (JDK_REFUSES_VALID.contains(vector.file() + "#" + vector.tcId())) {
-            assertEquals(false, verifies(vector), vector + ": the JDK now reduces x(R) mod n; drop it from JDK_REFUSES_VALID");
-        } else if (!vector.result().equals("acceptable")) {
+        // Includes the valid signatures whose x(R) lies in [n, p), which SunEC (17.0.x) refuses: ECDSA goes through Bouncy Castle.
+        if (!vector.result().equals("acceptable")) {
             assertEquals(vector.result().equals("valid"), verifies(vector), vector.toString());
         }
     }
