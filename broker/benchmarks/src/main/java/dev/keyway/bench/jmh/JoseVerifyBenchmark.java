@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -12,8 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keyway.bench.fixtures.IssuerKey;
 import dev.keyway.bench.fixtures.Tokens;
-import java.security.KeyFactory;
-import java.security.Provider;
+import dev.keyway.broker.keys.BouncyCastle;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
@@ -32,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Nimbus parse + signature check of a GitHub-sized token, outside Keyway: what a verifier choice
- * costs. {@code ES256-JDK} is what TokenVerifier does today for EC issuers (Algorithms.verifier);
- * {@code ES256-BC} is Bouncy Castle over a key translated once, the change docs/performance.md
- * recommends. RS256 for scale.
+ * costs. {@code ES256-BC} is what Algorithms.verifier builds for EC issuers (Bouncy Castle over a
+ * key converted once, {@link BouncyCastle}); {@code ES256-JDK} is the JDK's ECDSA it replaced.
+ * RS256 for scale.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -61,10 +59,8 @@ public class JoseVerifyBenchmark {
         } else if (verifier.equals("ES256-JDK")) {
             jws = new ECDSAVerifier((ECKey) publicKey);
         } else {
-            Provider bc = BouncyCastleProviderSingleton.getInstance();
-            ECDSAVerifier bcVerifier = new ECDSAVerifier((ECPublicKey) KeyFactory.getInstance("EC", bc)
-                    .translateKey(((ECKey) publicKey).toECPublicKey()));
-            bcVerifier.getJCAContext().setProvider(bc);
+            ECDSAVerifier bcVerifier = new ECDSAVerifier((ECPublicKey) BouncyCastle.publicKey(((ECKey) publicKey).toECPublicKey()));
+            bcVerifier.getJCAContext().setProvider(BouncyCastle.PROVIDER);
             jws = bcVerifier;
         }
         if (!verify()) {

@@ -20,9 +20,6 @@ import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.IssueException;
 import dev.keyway.spi.IssueRequest;
 import dev.keyway.spi.IssuedCredential;
-import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
-import java.security.KeyFactory;
-import java.security.interfaces.ECPrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,16 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Step 5 of an exchange for the jwt grant: the provider renders the binding's templates and the
  * broker signs through {@link SigningKeys}, as ExchangeFactory wires it.
  * <ul>
- *   <li>{@code ES256-BC}: what ships (ES256, Bouncy Castle's signer);</li>
- *   <li>{@code ES256-JDK}: the same key through the JDK's own signer, the choice SigningKeys avoids;</li>
- *   <li>{@code ES256-BC-translated}: Bouncy Castle with the key translated to a BC key once, the
- *       change docs/performance.md recommends: BC caches its fixed-base precomputation on the key's
- *       generator point, and a JDK key is converted afresh (losing the cache) on every signature;</li>
+ *   <li>{@code ES256}: what ships (Bouncy Castle, the key converted to a BC key once);</li>
+ *   <li>{@code ES256-JDK}: the same key through the JDK's own ECDSA, the choice SigningKeys avoids;</li>
  *   <li>{@code RS256}: the broker's RSA key (JDK).</li>
  * </ul>
- * Other grants: x509 and ssh minting belong beside this one (a {@code X509MintBenchmark} and
- * {@code SshMintBenchmark} built the same way from a compiled binding) once providers/x509 and
- * providers/ssh are on the broker's classpath; they are not in this tree yet.
+ * X.509 and SSH minting: {@link CertificateMintBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -66,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class JwtMintBenchmark {
 
-    @Param({"ES256-BC", "ES256-BC-translated", "ES256-JDK", "RS256"})
+    @Param({"ES256", "ES256-JDK", "RS256"})
     public String signer;
 
     private Path dir;
@@ -80,10 +72,9 @@ public class JwtMintBenchmark {
         Path keysDir = dir.resolve("keys");
         SigningKeys keys = SigningKeys.init(keysDir);
         BrokerContext broker = switch (signer) {
-            case "ES256-BC" -> context(claims -> keys.sign(claims, Optional.empty()));
+            case "ES256" -> context(claims -> keys.sign(claims, Optional.empty()));
             case "RS256" -> context(claims -> keys.sign(claims, Optional.of(JWSAlgorithm.RS256)));
-            case "ES256-JDK" -> jdkSigner(keysDir, false);
-            case "ES256-BC-translated" -> jdkSigner(keysDir, true);
+            case "ES256-JDK" -> jdkSigner(keysDir);
             default -> throw new IllegalArgumentException(signer);
         };
         Instant now = Instant.now();
@@ -126,22 +117,11 @@ public class JwtMintBenchmark {
         };
     }
 
-    /**
-     * SigningKeys.sign, header and all, with the JDK's ECDSA ({@code translated} false) or with
-     * Bouncy Castle's signer over a key translated to a BC key once ({@code translated} true).
-     */
-    private static BrokerContext jdkSigner(Path keysDir, boolean translated) throws Exception {
+    /** SigningKeys.sign, header and all, with the JDK's ECDSA. */
+    private static BrokerContext jdkSigner(Path keysDir) throws Exception {
         ECKey key = (ECKey) JWKSet.parse(Files.readString(keysDir.resolve(SigningKeys.FILE))).getKeys().stream()
                 .filter(k -> k instanceof ECKey).findFirst().orElseThrow();
-        ECDSASigner signer;
-        if (translated) {
-            java.security.Provider bc = BouncyCastleProviderSingleton.getInstance();
-            ECPrivateKey bcKey = (ECPrivateKey) KeyFactory.getInstance("EC", bc).translateKey(key.toECPrivateKey());
-            signer = new ECDSASigner(bcKey);
-            signer.getJCAContext().setProvider(bc);
-        } else {
-            signer = new ECDSASigner(key);
-        }
+        ECDSASigner signer = new ECDSASigner(key);
         return context(claims -> {
             JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
             claims.forEach(builder::claim);
