@@ -70,9 +70,24 @@ class DockerfileTest {
         assertEquals(1, copies.size(), "the jar is the only input: " + copies);
         assertTrue(copies.get(0).endsWith("target/keyway-broker.jar /app/keyway-broker.jar"), copies.get(0));
         assertTrue(copies.get(0).contains("--chmod=0444"), "the code is read-only to the broker");
-        assertEquals(List.of("[\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/keyway-broker.jar\"]"),
+        assertEquals(List.of("[\"java\", \"-XX:SharedArchiveFile=/app/keyway.jsa\", \"-XX:MaxRAMPercentage=50\", "
+                        + "\"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/keyway-broker.jar\"]"),
                 named("ENTRYPOINT"));
         assertEquals(List.of("[\"serve\"]"), named("CMD"));
+    }
+
+    @Test
+    void recordsTheClassDataArchiveTheEntrypointMapsFromTheSameJarAsRoot() throws IOException {
+        // A dynamic archive only fits the classpath it was recorded with: same java, same -jar path.
+        List<String> training = named("RUN").stream().filter(r -> r.contains("-XX:ArchiveClassesAtExit=/app/keyway.jsa")).toList();
+        assertEquals(1, training.size(), "one training start");
+        assertTrue(training.get(0).contains("java -XX:ArchiveClassesAtExit=/app/keyway.jsa -jar /app/keyway-broker.jar serve --exit-when-ready"),
+                training.get(0));
+        assertTrue(training.get(0).contains("rm -rf /tmp/.keyway"), "the training start's demo keys do not stay in the image");
+        assertTrue(named("ENTRYPOINT").get(0).contains("\"-XX:SharedArchiveFile=/app/keyway.jsa\""));
+        List<String> instructions = instructions();
+        assertTrue(instructions.indexOf("RUN " + training.get(0)) < instructions.indexOf("USER " + named("USER").get(0)),
+                "recorded as root, so the broker cannot rewrite it");
     }
 
     @Test

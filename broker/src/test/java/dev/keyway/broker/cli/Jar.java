@@ -25,7 +25,11 @@ final class Jar {
     }
 
     static Run run(Path workDir, String... args) throws IOException, InterruptedException {
-        Process process = builder(workDir, Map.of(), args).start();
+        return run(workDir, Map.of(), args);
+    }
+
+    static Run run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process process = builder(workDir, env, args).start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

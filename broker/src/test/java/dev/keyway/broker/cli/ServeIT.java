@@ -98,6 +98,20 @@ class ServeIT {
         assertTrue(Files.notExists(dir.resolve(".keyway")), "outside demo mode the broker never creates keys");
     }
 
+    @Test
+    void exitWhenReadyRecordsAClassDataArchiveThatTheNextStartMaps() throws Exception {
+        // What the image build does (broker/Dockerfile): one training start records the archive, every later start maps it.
+        Path archive = dir.resolve("keyway.jsa");
+        String port = Integer.toString(Jar.freePort());
+        Jar.Run training = Jar.run(dir, Map.of("MICRONAUT_SERVER_PORT", port, "JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + archive),
+                "serve", "--exit-when-ready");
+        assertEquals(0, training.exit(), training.err());
+        assertTrue(training.err().contains("ready; stopping as --exit-when-ready asks"), training.err());
+        assertTrue(Files.size(archive) > 1_000_000, "the archive holds the classes a start loads");
 
-
+        // -Xshare:on makes the JVM refuse to start if it cannot map the archive (another JVM, another jar).
+        Jar.Run archived = Jar.run(dir, Map.of("MICRONAUT_SERVER_PORT", port,
+                "JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=" + archive + " -Xshare:on"), "serve", "--exit-when-ready");
+        assertEquals(0, archived.exit(), archived.err());
+    }
 }
