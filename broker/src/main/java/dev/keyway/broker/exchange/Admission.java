@@ -76,7 +76,7 @@ final class Admission {
         String key = ReplayKeys.key(token, mode == ReplayMode.PER_BINDING ? binding.name() : null);
         boolean first;
         try {
-            first = replay.firstUse(key, token.expiresAt().plus(clockSkew));
+            first = replay.firstUse(key, token.acceptableUntil().plus(clockSkew));
         } catch (StoreUnavailableException e) {
             if (failOpen) {
                 return ReplayCheck.SKIPPED;

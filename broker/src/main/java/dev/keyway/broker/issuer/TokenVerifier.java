@@ -84,7 +84,8 @@ public final class TokenVerifier {
         checkSignature(jwt, issuer);
         Instant expiresAt = checkTimes(claims, issuer);
         checkAudience(claims, issuer);
-        return new VerifiedToken(issuer, claims.toJSONObject(), Optional.ofNullable(claims.getJWTID()), expiresAt);
+        return new VerifiedToken(issuer, claims.toJSONObject(), Optional.ofNullable(claims.getJWTID()), expiresAt,
+                acceptableUntil(claims, issuer, expiresAt));
     }
 
     private static SignedJWT parse(String token) throws KeywayException {
@@ -218,6 +219,15 @@ public final class TokenVerifier {
             }
         }
         return exp.toInstant();
+    }
+
+    /** max-token-age ends a token's acceptance before exp: a replay record need not outlive that. */
+    private static Instant acceptableUntil(JWTClaimsSet claims, IssuerConfig issuer, Instant expiresAt) {
+        if (issuer.maxTokenAge().isEmpty()) {
+            return expiresAt;
+        }
+        Instant ageLimit = claims.getIssueTime().toInstant().plus(issuer.maxTokenAge().get()); // checkTimes made sure iat is set
+        return ageLimit.isBefore(expiresAt) ? ageLimit : expiresAt;
     }
 
     private void checkAudience(JWTClaimsSet claims, IssuerConfig issuer) throws KeywayException {

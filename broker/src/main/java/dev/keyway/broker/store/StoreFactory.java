@@ -8,8 +8,6 @@ import java.time.Clock;
 @Factory
 public class StoreFactory {
 
-    private static final int MEMORY_REPLAY_CAPACITY = 1_000_000;
-
     /** Both interfaces come from the same object, so one Redis connection serves both. */
     @Singleton
     Store store(StoreConfiguration configuration, Clock clock) {
@@ -18,7 +16,7 @@ public class StoreFactory {
                     + configuration.getOnFailure() + "'");
         }
         return switch (configuration.getType()) {
-            case "memory" -> new Store(new MemoryReplayStore(MEMORY_REPLAY_CAPACITY, clock), new MemoryRateLimiter(clock), null);
+            case "memory" -> new Store(new MemoryReplayStore(MemoryReplayStore.defaultCapacity(), clock), new MemoryRateLimiter(clock), null);
             case "redis" -> {
                 boolean standalone = configuration.getRedisUri() != null && !configuration.getRedisUri().isBlank();
                 boolean cluster = configuration.getRedisClusterUri() != null && !configuration.getRedisClusterUri().isBlank();

@@ -208,6 +208,19 @@ class TokenRulesTest {
     }
 
     @Test
+    void aTokenIsAcceptableUntilItsExpOrSoonerItsMaxTokenAge() throws KeywayException {
+        // The replay store forgets a token once it is no longer acceptable: an hour-long GitLab token under
+        // max-token-age 10m needs a record for 10 minutes, not an hour.
+        VerifiedToken hourLong = verifier.verify(rs256(c -> c.issuer(AGED).issueTime(at(-60)).expirationTime(at(3540))), policy);
+        assertEquals(at(540).toInstant(), hourLong.acceptableUntil());
+        assertEquals(at(3540).toInstant(), hourLong.expiresAt());
+        VerifiedToken shortLived = verifier.verify(rs256(c -> c.issuer(AGED).issueTime(at(-60)).expirationTime(at(240))), policy);
+        assertEquals(at(240).toInstant(), shortLived.acceptableUntil());
+        VerifiedToken noAgeLimit = verifier.verify(rs256(c -> c.issueTime(at(-60)).expirationTime(at(3540))), policy);
+        assertEquals(at(3540).toInstant(), noAgeLimit.acceptableUntil());
+    }
+
+    @Test
     void anUnconfiguredIssuerIsRefusedWithoutAnyRequestToAnyIssuer() {
         try (StandIn configured = StandIn.start(); StandIn attacker = StandIn.start()) {
             configured.json("/jwks.json", KEYS.publicJwks().toString());

@@ -1,6 +1,16 @@
 package dev.keyway.broker.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 class MemoryStoreTest extends StoreContract {
 
@@ -15,5 +25,81 @@ class MemoryStoreTest extends StoreContract {
     @Override
     RateLimiter limiter() {
         return limiter;
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-03T10:00:00Z").toEpochMilli());
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void fullOfLiveTokensItRefusesAndOnceTheyExpireItAcceptsAgain() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryReplayStore store = new MemoryReplayStore(3, clock);
+        Instant forgetAfter = clock.instant().plusSeconds(60);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(store.firstUse("token-" + i, forgetAfter));
+        }
+        StoreUnavailableException full = assertThrows(StoreUnavailableException.class, () -> store.firstUse("token-3", forgetAfter));
+        assertTrue(full.getMessage().contains("replay store is full (3 live tokens)"), full.getMessage());
+
+        clock.millis.addAndGet(61_000);
+        assertTrue(store.firstUse("token-3", clock.instant().plusSeconds(60)), "expired entries were swept");
+        assertEquals(1, store.size());
+        assertTrue(store.firstUse("token-0", clock.instant().plusSeconds(60)), "a token past its life no longer blocks its key");
+    }
+
+    @Test
+    void whileFullOfLiveTokensItSweepsAtMostOncePerSecond() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryReplayStore store = new MemoryReplayStore(2, clock);
+        assertTrue(store.firstUse("short", clock.instant().plusMillis(500)));
+        assertTrue(store.firstUse("long", clock.instant().plusSeconds(60)));
+        assertThrows(StoreUnavailableException.class, () -> store.firstUse("a", clock.instant().plusSeconds(60))); // sweeps: nothing expired
+
+        clock.millis.addAndGet(600); // "short" has expired, but the last sweep was 600 ms ago
+        assertThrows(StoreUnavailableException.class, () -> store.firstUse("b", clock.instant().plusSeconds(60)));
+        clock.millis.addAndGet(500);
+        assertTrue(store.firstUse("c", clock.instant().plusSeconds(60)), "the next sweep, a second later, frees the slot");
+    }
+
+    @Test
+    void replayKeysAreStoredCompactlyAndStillTellTokensApart() throws Exception {
+        HexFormat hex = HexFormat.of();
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        Instant later = Instant.now().plusSeconds(60);
+        for (int i = 0; i < 1_000; i++) {
+            String key = "replay:" + hex.formatHex(sha.digest(("token-" + i).getBytes()));
+            assertTrue(replay.firstUse(key, later), key);
+            assertFalse(replay.firstUse(key, later), key);
+        }
+        assertTrue(replay.firstUse("replay:" + "z".repeat(64), later), "a key that is not hex is hashed, not refused");
+        assertFalse(replay.firstUse("replay:" + "z".repeat(64), later));
+    }
+
+    @Test
+    void theDefaultCapacityFollowsTheHeap() {
+        long expected = Math.max(100_000, Math.min(20_000_000, Runtime.getRuntime().maxMemory() / 400));
+        assertEquals(expected, MemoryReplayStore.defaultCapacity());
     }
 }
