@@ -1,11 +1,11 @@
 package dev.keyway.bench.jmh;
 
 import dev.keyway.bench.fixtures.IssuerKey;
+import dev.keyway.bench.fixtures.MintRequests;
 import dev.keyway.bench.fixtures.Policies;
 import dev.keyway.bench.fixtures.Tokens;
 import dev.keyway.broker.keys.CertificateAuthorities;
 import dev.keyway.broker.policy.Binding;
-import dev.keyway.broker.profile.Profile;
 import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.CertificateAuthority;
 import dev.keyway.spi.IssueException;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -100,11 +99,7 @@ public class CertificateMintBenchmark {
                 """.formatted(Tokens.ISSUER, jwks, Tokens.AUDIENCE));
         binding = Policies.compile(policy).binding(grant).orElseThrow();
         CertificateAuthorities authorities = CertificateAuthorities.loadOrInit(dir.resolve("keys"), Instant.now());
-        Instant now = Instant.now();
-        request = new IssueRequest(binding.name(), binding.grant().config(),
-                Profile.GITHUB.identify("ci", Tokens.claims(2, "jti-mint", now, now.plusSeconds(600))),
-                Duration.ofMinutes(15), now, "request-1", Optional.empty(), Optional.of(callerKey(grant)), "json",
-                context(authorities));
+        request = MintRequests.of(binding, Optional.of(callerKey(grant)), context(authorities));
         mint();
     }
 

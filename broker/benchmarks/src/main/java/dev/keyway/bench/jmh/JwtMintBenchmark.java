@@ -10,20 +10,17 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keyway.bench.fixtures.IssuerKey;
+import dev.keyway.bench.fixtures.MintRequests;
 import dev.keyway.bench.fixtures.Policies;
 import dev.keyway.bench.fixtures.PolicyGenerator;
-import dev.keyway.bench.fixtures.Tokens;
 import dev.keyway.broker.keys.SigningKeys;
 import dev.keyway.broker.policy.Binding;
-import dev.keyway.broker.profile.Profile;
 import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.IssueException;
 import dev.keyway.spi.IssueRequest;
 import dev.keyway.spi.IssuedCredential;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +74,7 @@ public class JwtMintBenchmark {
             case "ES256-JDK" -> jdkSigner(keysDir);
             default -> throw new IllegalArgumentException(signer);
         };
-        Instant now = Instant.now();
-        request = new IssueRequest(binding.name(), binding.grant().config(),
-                Profile.GITHUB.identify("ci", Tokens.claims(2, "jti-mint", now, now.plusSeconds(600))),
-                Duration.ofMinutes(15), now, "request-1", Optional.empty(), Optional.empty(), "json", broker);
+        request = MintRequests.of(binding, Optional.empty(), broker);
         mint();
     }
 
