@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Single-instance replay store. Bounded: entries leave when their token could no longer be
  * accepted anyway; when full of live entries it refuses (fails closed) rather than forget one.
  *
- * <p>Entries are small (about 90 bytes: a 128-bit key and an expiry), because a busy broker holds
+ * <p>Entries are small (about 100 bytes of heap: a 128-bit key and an expiry), because a busy broker holds
  * one per exchange for a token's whole life: an hour for GitLab and Kubernetes tokens. When full,
  * expired entries are swept at most once a second, so a store full of live tokens refuses in
  * constant time instead of scanning itself on every request.
