@@ -175,8 +175,9 @@ public final class LoadTest {
                 }
             }
             double overloadRate = saturationRate * options.overload();
+            // Four times the connections: many callers at once, more than the broker's max-in-flight, so it must shed.
             Measured overload = measure(broker, storeProcess, () -> LoadStep.openLoop(percent(options.overload()), broker.address,
-                    tokens, overloadRate, options.stepSeconds(), options.connections(), 10));
+                    tokens, overloadRate, options.stepSeconds(), options.connections() * 4, 10));
             log(String.format(Locale.ROOT, "overload %s (%,.0f/s): achieved %,.0f/s, p50 %.1f ms, p99 %.1f ms, statuses %s, io errors %d",
                     percent(options.overload()), overloadRate, overload.result().throughput(), overload.result().percentileMillis(50),
                     overload.result().percentileMillis(99), overload.result().statuses(), overload.result().ioErrors()));
