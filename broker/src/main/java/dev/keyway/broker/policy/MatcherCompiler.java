@@ -7,24 +7,32 @@ import dev.keyway.spi.config.Problems;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns one {@code match} value into a {@link Matcher}: a scalar is exact, a list is any-of, and a
  * one-key mapping is {@code glob}, {@code regex} or {@code not}. Every pattern is compiled here,
  * once; a bad one is a load error with its line.
+ *
+ * <p>One instance serves one policy compile and shares matchers by their source: a large policy
+ * repeats the same glob or regex in thousands of bindings, and each compiled RE2/J program costs
+ * time and over a kilobyte of heap. Matchers and RE2/J patterns are immutable and safe to share
+ * across threads (a pattern keeps a pool of matching machines). The cache dies with the compile,
+ * so a reload never keeps patterns that left the policy. Thread-safe: bindings compile in parallel.
  */
 final class MatcherCompiler {
 
-    private MatcherCompiler() {
-    }
+    private final Map<String, Matcher.Glob> globs = new ConcurrentHashMap<>();
+    private final Map<String, Matcher.Regex> regexes = new ConcurrentHashMap<>();
 
-    static Optional<Matcher> compile(String claim, Node node, Problems problems) {
+    Optional<Matcher> compile(String claim, Node node, Problems problems) {
         return compile(claim, node, problems, true);
     }
 
-    private static Optional<Matcher> compile(String claim, Node node, Problems problems, boolean listAllowed) {
+    private Optional<Matcher> compile(String claim, Node node, Problems problems, boolean listAllowed) {
         if (node instanceof Node.Scalar scalar) {
             return exact(claim, scalar, problems);
         }
@@ -58,7 +66,7 @@ final class MatcherCompiler {
         return Optional.of(new Matcher.Exact(dev.keyway.spi.ClaimValue.of(value).scalar().orElse(scalar.text())));
     }
 
-    private static Optional<Matcher> anyOf(String claim, Node.Sequence list, Problems problems) {
+    private Optional<Matcher> anyOf(String claim, Node.Sequence list, Problems problems) {
         if (list.items().isEmpty()) {
             problems.error(list.location(), "match." + claim + ": an empty list never matches");
             return Optional.empty();
@@ -79,7 +87,7 @@ final class MatcherCompiler {
         return ok ? Optional.of(new Matcher.AnyOf(exact, others)) : Optional.empty();
     }
 
-    private static Optional<Matcher> operator(String claim, Node.Mapping mapping, Problems problems) {
+    private Optional<Matcher> operator(String claim, Node.Mapping mapping, Problems problems) {
         if (mapping.entries().size() != 1) {
             problems.error(mapping.location(), "match." + claim
                     + ": write exactly one of {glob: ...}, {regex: ...}, {not: ...}, not " + mapping.entries().keySet());
@@ -98,8 +106,7 @@ final class MatcherCompiler {
                     problems.error(value.location(), "match." + claim + ": " + op + " takes a non-empty string, not " + value.kind());
                     return Optional.empty();
                 }
-                return op.equals("glob") ? Optional.of(new Matcher.Glob(s.text(), Globs.compile(s.text())))
-                        : regex(claim, s, problems);
+                return op.equals("glob") ? Optional.of(glob(s.text())) : regex(claim, s, problems);
             }
             default: {
                 problems.error(mapping.keyLocation(op), "match." + claim + ": unknown operator '" + op
@@ -109,9 +116,14 @@ final class MatcherCompiler {
         }
     }
 
-    private static Optional<Matcher> regex(String claim, Node.Scalar s, Problems problems) {
+    private Matcher glob(String glob) {
+        return globs.computeIfAbsent(glob, g -> new Matcher.Glob(g, Globs.compile(g)));
+    }
+
+    private Optional<Matcher> regex(String claim, Node.Scalar s, Problems problems) {
         try {
-            return Optional.of(new Matcher.Regex(s.text(), Pattern.compile(s.text())));
+            // An invalid regex throws out of computeIfAbsent and is not cached: each use reports its own line.
+            return Optional.of(regexes.computeIfAbsent(s.text(), r -> new Matcher.Regex(r, Pattern.compile(r))));
         } catch (PatternSyntaxException e) {
             problems.error(s.location(), "match." + claim + ": invalid regex: " + e.getDescription());
             return Optional.empty();

@@ -1,13 +1,7 @@
 package dev.keyway.broker.policy;
 
 import dev.keyway.broker.policy.PolicySources.SourceDocument;
-import dev.keyway.broker.profile.GuardOptIn;
 import dev.keyway.broker.profile.Profile;
-import dev.keyway.spi.ClaimRef;
-import dev.keyway.spi.CredentialIssuer;
-import dev.keyway.spi.GrantConfig;
-import dev.keyway.spi.GrantDefinition;
-import dev.keyway.spi.config.Durations;
 import dev.keyway.spi.config.Fields;
 import dev.keyway.spi.config.Location;
 import dev.keyway.spi.config.Node;
@@ -22,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +27,6 @@ import java.util.regex.Pattern;
 public final class PolicyCompiler {
 
     static final String API_VERSION = "keyway.dev/v1";
-    static final Duration DEFAULT_MAX_TTL = Duration.ofHours(1);
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private final GrantTypes grantTypes;
@@ -53,8 +47,8 @@ public final class PolicyCompiler {
     Compilation compile(List<SourceDocument> documents, Problems problems) {
         Map<String, List<Document>> byKind = new HashMap<>();
         Map<String, Location> firstByKindAndName = new HashMap<>();
-        for (SourceDocument source : documents) {
-            header(source, problems).ifPresent(d -> {
+        for (Optional<Document> header : inParallel(documents, PolicyCompiler::header, problems)) {
+            header.ifPresent(d -> {
                 Location first = firstByKindAndName.putIfAbsent(d.kind() + "/" + d.name(), d.location());
                 if (first != null) {
                     problems.error(d.location(), "duplicate " + d.kind() + " name '" + d.name() + "' (first at " + first + ")");
@@ -70,8 +64,9 @@ public final class PolicyCompiler {
         for (Document doc : byKind.getOrDefault("Issuer", List.of())) {
             Optional<IssuerConfig> compiled = issuer(doc, problems);
             if (compiled.isEmpty()) {
-                doc.spec().node("type").filter(Node.Scalar.class::isInstance).map(n -> ((Node.Scalar) n).text())
-                        .flatMap(Profile::byId).ifPresent(p -> brokenIssuers.put(doc.name(), p));
+                Optional.ofNullable(doc.spec().entries().get("type")).filter(Node.Scalar.class::isInstance)
+                        .map(n -> ((Node.Scalar) n).text()).flatMap(Profile::byId)
+                        .ifPresent(p -> brokenIssuers.put(doc.name(), p));
             }
             compiled.ifPresent(issuer -> {
                 IssuerConfig sameIss = issuersByIss.putIfAbsent(issuer.issuer(), issuer);
@@ -82,15 +77,14 @@ public final class PolicyCompiler {
                 issuers.put(doc.name(), issuer);
             });
         }
+        List<Document> bindingDocuments = byKind.getOrDefault("Binding", List.of());
+        BindingCompiler bindingCompiler = new BindingCompiler(grantTypes, issuers, brokenIssuers);
+        List<Optional<Binding>> compiled = inParallel(bindingDocuments, bindingCompiler::compile, problems);
         Map<String, Binding> bindings = new LinkedHashMap<>();
-        for (Document doc : byKind.getOrDefault("Binding", List.of())) {
-            binding(doc, issuers, brokenIssuers, problems).ifPresent(b -> bindings.put(doc.name(), b));
-        }
         Set<String> failedBindings = new HashSet<>();
-        for (Document doc : byKind.getOrDefault("Binding", List.of())) {
-            if (!bindings.containsKey(doc.name())) {
-                failedBindings.add(doc.name());
-            }
+        for (int i = 0; i < bindingDocuments.size(); i++) {
+            String name = bindingDocuments.get(i).name();
+            compiled.get(i).ifPresentOrElse(b -> bindings.put(name, b), () -> failedBindings.add(name));
         }
         List<PolicyTestCase> tests = new ArrayList<>();
         for (Document doc : byKind.getOrDefault("PolicyTest", List.of())) {
@@ -104,8 +98,36 @@ public final class PolicyCompiler {
         return new Compilation(Optional.of(policy), problems.all());
     }
 
-    /** A document's envelope: apiVersion, kind, metadata.name, and its spec. */
-    record Document(String kind, String name, Fields spec, Location location) {
+    /**
+     * Runs {@code work} on every item on the common fork-join pool (documents are independent);
+     * each item reports into its own Problems, merged here in item order, so the outcome and the
+     * order of problems are exactly those of a loop.
+     */
+    private static <T, R> List<R> inParallel(List<T> items, BiFunction<T, Problems, R> work, Problems problems) {
+        record Result<R>(R value, Problems problems) {
+        }
+        List<Result<R>> results = items.parallelStream().map(item -> {
+            Problems own = new Problems();
+            return new Result<>(work.apply(item, own), own);
+        }).toList();
+        List<R> values = new ArrayList<>(results.size());
+        for (Result<R> result : results) {
+            problems.addAll(result.problems());
+            values.add(result.value());
+        }
+        return values;
+    }
+
+    /** A document's envelope: apiVersion, kind, metadata.name, and its spec (empty when it was not a mapping). */
+    record Document(String kind, String name, Node.Mapping spec, Location location) {
+
+        /**
+         * The spec's fields, reporting into {@code problems}: documents compile in parallel, each
+         * into its own Problems.
+         */
+        Fields fields(Problems problems) {
+            return new Fields(spec, kind + " '" + name + "'", problems);
+        }
     }
 
     private static Optional<Document> header(SourceDocument source, Problems problems) {
@@ -147,12 +169,17 @@ public final class PolicyCompiler {
             problems.error(root.location(), what + " '" + name.get() + "': missing required field 'spec'");
             return Optional.empty();
         }
-        Fields specFields = Fields.of(spec.get(), what + " '" + name.get() + "'", problems);
-        return Optional.of(new Document(what, name.get(), specFields, root.location()));
+        String label = what + " '" + name.get() + "'";
+        if (spec.get() instanceof Node.Mapping mapping) {
+            return Optional.of(new Document(what, name.get(), mapping, root.location()));
+        }
+        problems.error(spec.get().location(), label + " must be a mapping, not " + spec.get().kind());
+        return Optional.of(new Document(what, name.get(), new Node.Mapping(Map.of(), Map.of(), spec.get().location()),
+                root.location()));
     }
 
     private static Optional<IssuerConfig> issuer(Document doc, Problems problems) {
-        Fields spec = doc.spec();
+        Fields spec = doc.fields(problems);
         int errors = problems.errorCount();
         Optional<Profile> profile = spec.requiredString("type").flatMap(type -> {
             Optional<Profile> p = Profile.byId(type);
@@ -195,100 +222,5 @@ public final class PolicyCompiler {
         }
         return Optional.of(new IssuerConfig(doc.name(), profile.get(), iss.get(), audiences, jwksUri, jwksFile,
                 maxTokenAge, replay, doc.location()));
-    }
-
-    private Optional<Binding> binding(Document doc, Map<String, IssuerConfig> issuers, Map<String, Profile> brokenIssuers,
-                                      Problems problems) {
-        Fields spec = doc.spec();
-        String what = "Binding '" + doc.name() + "'";
-        int errors = problems.errorCount();
-        Optional<String> issuerName = spec.requiredString("issuer");
-        Optional<IssuerConfig> issuer = issuerName.map(issuers::get);
-        Optional<Profile> profile = issuer.map(IssuerConfig::profile).or(() -> issuerName.map(brokenIssuers::get));
-        if (issuerName.isPresent() && profile.isEmpty()) {
-            problems.error(spec.location("issuer"), what + ": issuer '" + issuerName.get() + "' is not defined by any Issuer document"
-                    + (issuers.isEmpty() ? "" : " (defined: " + String.join(", ", issuers.keySet()) + ")"));
-        }
-        spec.string("description");
-        boolean allowUntrusted = spec.bool("allow-untrusted-triggers").orElse(false);
-        Optional<Fields> match = spec.mapping("match");
-        Optional<Fields> grantFields = spec.mapping("grant");
-        spec.finish();
-        if (match.isEmpty()) {
-            problems.error(spec.location(), what + ": missing required field 'match' (deny by default: a binding needs conditions)");
-        }
-        if (grantFields.isEmpty()) {
-            problems.error(spec.location(), what + ": missing required field 'grant'");
-        }
-        if (profile.isEmpty()) {
-            return Optional.empty(); // claim names and templates can only be checked against a known profile
-        }
-        List<Condition> conditions = match.map(m -> conditions(what, m, profile.get(), problems)).orElse(List.of());
-        Optional<Grant> grant = grantFields.flatMap(g -> grant(doc.name(), g, profile.get(), problems));
-        if (problems.errorCount() > errors || grant.isEmpty() || issuer.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, Set<String>> literals = new HashMap<>();
-        for (Condition c : conditions) {
-            literals.put(c.name(), c.matcher().literals());
-        }
-        return Optional.of(new Binding(doc.name(), issuer.get(), conditions, new GuardOptIn(allowUntrusted, literals),
-                grant.get(), doc.location()));
-    }
-
-    private static List<Condition> conditions(String what, Fields match, Profile profile, Problems problems) {
-        List<Condition> conditions = new ArrayList<>();
-        if (match.keys().isEmpty()) {
-            problems.error(match.location(), what + ": match has no conditions (deny by default: say who may use it)");
-        }
-        Set<String> seenClaims = new HashSet<>();
-        for (String claim : match.keys()) {
-            Node value = match.node(claim).orElseThrow();
-            Location where = match.location(claim);
-            ClaimRef ref = ClaimRef.parse(claim);
-            if (!ref.isPointer() && !profile.knows(claim)) {
-                problems.error(where, what + ": claim '" + claim + "' is not a " + profile.id() + " claim (known: "
-                        + String.join(", ", profile.claimNames()) + "); reach other claims with a JSON pointer like /" + claim);
-                continue;
-            }
-            if (!seenClaims.add(claim)) {
-                continue; // duplicate keys are already reported by the YAML reader
-            }
-            // Kubernetes names are derived from the nested claim, so /namespace is not namespace there.
-            String name = ref.isPointer() && ref.pointer().size() == 1 && profile != Profile.KUBERNETES ? ref.topLevel() : claim;
-            MatcherCompiler.compile(claim, value, problems).ifPresent(m -> conditions.add(new Condition(ref, name, m, where)));
-        }
-        match.finish();
-        return conditions;
-    }
-
-    private Optional<Grant> grant(String binding, Fields fields, Profile profile, Problems problems) {
-        String what = "Binding '" + binding + "': grant";
-        Optional<String> type = fields.requiredString("type");
-        Optional<Duration> maxTtl = fields.duration("max-ttl");
-        if (maxTtl.isPresent() && (maxTtl.get().isZero() || maxTtl.get().isNegative())) {
-            problems.error(fields.location("max-ttl"), what + ": max-ttl must be positive");
-            return Optional.empty();
-        }
-        if (type.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<CredentialIssuer> provider = grantTypes.provider(type.get());
-        if (provider.isEmpty()) {
-            problems.error(fields.location("type"), what + ": grant type '" + type.get()
-                    + "' is not implemented by any provider (available: " + grantTypes.available() + ")");
-            return Optional.empty();
-        }
-        Duration ttl = maxTtl.orElse(DEFAULT_MAX_TTL);
-        Optional<GrantConfig> config = provider.get().compile(new GrantDefinition(binding, fields, profile, ttl), problems);
-        if (config.isEmpty()) {
-            return Optional.empty();
-        }
-        if (ttl.compareTo(config.get().longestTtl()) > 0) {
-            problems.error(fields.location("max-ttl"), what + ": max-ttl " + Durations.format(ttl) + " exceeds the "
-                    + type.get() + " grant's longest lifetime, " + Durations.format(config.get().longestTtl()));
-            return Optional.empty();
-        }
-        return Optional.of(new Grant(type.get(), ttl, config.get(), provider.get()));
     }
 }

@@ -19,7 +19,7 @@ final class PolicyTestDocuments {
     static List<PolicyTestCase> cases(PolicyCompiler.Document doc, Map<String, IssuerConfig> issuers,
                                       Map<String, Binding> bindings, Set<String> brokenBindings, Problems problems) {
         String suite = doc.name();
-        Fields spec = doc.spec();
+        Fields spec = doc.fields(problems);
         Optional<Node> casesNode = spec.requiredNode("cases");
         spec.finish();
         if (casesNode.isEmpty()) {

@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * <p>{@link #compile} runs when policy loads (server, {@code policy check}, {@code policy test}
  * alike): it reads the grant's own fields strictly, parses templates and reports every problem. It
- * must not do I/O. {@link #issue} runs per exchange.
+ * must not do I/O, and may run for several bindings at once on different threads (a large policy
+ * compiles in parallel). {@link #issue} runs per exchange.
  */
 public interface CredentialIssuer {
 

@@ -9,9 +9,12 @@ import java.util.List;
 public final class Problems {
 
     private final List<Problem> problems = new ArrayList<>();
+    /** Kept as problems arrive: compilers ask before and after every part they check, per binding. */
+    private int errorCount;
 
     public void error(Location location, String message) {
         problems.add(new Problem(location, Problem.Severity.ERROR, message));
+        errorCount++;
     }
 
     public void warning(Location location, String message) {
@@ -19,15 +22,24 @@ public final class Problems {
     }
 
     public void addAll(List<Problem> more) {
-        problems.addAll(more);
+        for (Problem problem : more) {
+            problems.add(problem);
+            errorCount += problem.isError() ? 1 : 0;
+        }
+    }
+
+    /** Appends everything {@code other} collected, in the order it was reported. */
+    public void addAll(Problems other) {
+        problems.addAll(other.problems);
+        errorCount += other.errorCount;
     }
 
     public boolean hasErrors() {
-        return problems.stream().anyMatch(Problem::isError);
+        return errorCount > 0;
     }
 
     public int errorCount() {
-        return (int) problems.stream().filter(Problem::isError).count();
+        return errorCount;
     }
 
     /** In file and line order, so output is stable whatever order the checks ran in. */
