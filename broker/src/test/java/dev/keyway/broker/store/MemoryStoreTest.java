@@ -73,14 +73,40 @@ class MemoryStoreTest extends StoreContract {
     void whileFullOfLiveTokensItSweepsAtMostOncePerSecond() throws Exception {
         ManualClock clock = new ManualClock();
         MemoryReplayStore store = new MemoryReplayStore(2, clock);
-        assertTrue(store.firstUse("short", clock.instant().plusMillis(500)));
-        assertTrue(store.firstUse("long", clock.instant().plusSeconds(60)));
-        assertThrows(StoreUnavailableException.class, () -> store.firstUse("a", clock.instant().plusSeconds(60))); // sweeps: nothing expired
+        assertTrue(store.firstUse("a", clock.instant().plusSeconds(60)));
+        assertTrue(store.firstUse("b", clock.instant().plusSeconds(60)));
+        assertThrows(StoreUnavailableException.class, () -> store.firstUse("c", clock.instant().plusSeconds(60)));
+        assertEquals(1, store.sweeps(), "the first refusal looks for expired entries");
 
-        clock.millis.addAndGet(600); // "short" has expired, but the last sweep was 600 ms ago
-        assertThrows(StoreUnavailableException.class, () -> store.firstUse("b", clock.instant().plusSeconds(60)));
+        clock.millis.addAndGet(600);
+        for (int i = 0; i < 100; i++) {
+            String key = "d" + i;
+            assertThrows(StoreUnavailableException.class, () -> store.firstUse(key, clock.instant().plusSeconds(60)));
+        }
+        assertEquals(1, store.sweeps(), "within the second, refusals cost no scan");
+
         clock.millis.addAndGet(500);
-        assertTrue(store.firstUse("c", clock.instant().plusSeconds(60)), "the next sweep, a second later, frees the slot");
+        assertThrows(StoreUnavailableException.class, () -> store.firstUse("e", clock.instant().plusSeconds(60)));
+        assertEquals(2, store.sweeps(), "a second later it looks again");
+    }
+
+    @Test
+    void manyEntriesInManyShardsStayApartAndEachExpiredSlotIsReused() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryReplayStore store = new MemoryReplayStore(200_000, clock);
+        for (int i = 0; i < 150_000; i++) {
+            assertTrue(store.firstUse("k" + i, clock.instant().plusSeconds(10)), "k" + i);
+        }
+        for (int i = 0; i < 150_000; i += 7) {
+            assertFalse(store.firstUse("k" + i, clock.instant().plusSeconds(10)), "replay of k" + i);
+        }
+        assertEquals(150_000, store.size());
+        clock.millis.addAndGet(11_000);
+        for (int i = 0; i < 190_000; i++) {
+            assertTrue(store.firstUse("n" + i, clock.instant().plusSeconds(10)), "n" + i);
+        }
+        assertEquals(190_000, store.size(), "expired entries gave their room to new ones");
+        assertEquals(0, store.sweeps(), "a store below capacity never needs to sweep");
     }
 
     @Test
