@@ -193,24 +193,31 @@ public final class LoadTest {
     }
 
     /**
-     * Closed-loop load in 5-second chunks against the warm-up bindings until the JIT has settled
-     * (this broker keeps speeding up for about a minute: C2 compiles Bouncy Castle's field
-     * arithmetic late): at least {@code warmup-seconds}, then until a chunk is within 5% of the mean
-     * of the two before it, at most twice as long.
+     * Closed-loop load in 5-second chunks against the warm-up bindings until the JIT has settled:
+     * on two cores C2 competes with the load and is still compiling (Bouncy Castle's field
+     * arithmetic, Netty, Jackson) minutes in, and the broker's CPU per exchange falls by half
+     * meanwhile. At least {@code warmup-seconds}, then until the compiler threads used under 5% of
+     * a core in the last chunk and the chunk is within 5% of the mean of the two before it; at
+     * most four times {@code warmup-seconds}.
      */
     private static void warmUp(BrokerProcess broker, TokenPool pool, Options options) throws InterruptedException {
         TokenCursor tokens = TokenCursor.warmUp(pool, "127.0.0.1:" + broker.address.getPort());
         long start = System.nanoTime();
         List<Double> chunks = new ArrayList<>();
+        double compiler = ProcessStats.compilerCpuSeconds(broker.pid());
         while (true) {
             LoadStep.Result chunk = LoadStep.closedLoop("warmup", broker.address, tokens, 5, options.closedConnections());
             chunks.add(chunk.throughput());
+            double compilerNow = ProcessStats.compilerCpuSeconds(broker.pid());
+            double compilerShare = (compilerNow - compiler) / chunk.seconds();
+            compiler = compilerNow;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            log(String.format(Locale.ROOT, "warm-up %.0f s: %,.0f exchanges/s", elapsed, chunk.throughput()));
+            log(String.format(Locale.ROOT, "warm-up %.0f s: %,.0f exchanges/s, JIT compiler %.0f%% of a core",
+                    elapsed, chunk.throughput(), 100 * compilerShare));
             int n = chunks.size();
             boolean settled = n >= 3 && Math.abs(chunks.get(n - 1) - (chunks.get(n - 2) + chunks.get(n - 3)) / 2)
-                    <= 0.05 * chunks.get(n - 1);
-            if (elapsed >= options.warmupSeconds() && settled || elapsed >= 2 * options.warmupSeconds() || tokens.remaining() == 0) {
+                    <= 0.05 * chunks.get(n - 1) && compilerShare < 0.05;
+            if (elapsed >= options.warmupSeconds() && settled || elapsed >= 4 * options.warmupSeconds() || tokens.remaining() == 0) {
                 return;
             }
         }

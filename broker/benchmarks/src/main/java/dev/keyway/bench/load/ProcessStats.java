@@ -30,6 +30,30 @@ final class ProcessStats {
         return -1;
     }
 
+    /**
+     * CPU seconds the JVM's JIT compiler threads have used (threads named "C1/C2 CompilerThread*"
+     * in /proc/&lt;pid&gt;/task), or -1 when unreadable: while C2 is still busy, the broker is not warm.
+     */
+    static double compilerCpuSeconds(long pid) {
+        double ticks = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    }
+                } catch (IOException threadEnded) {
+                    // a compiler thread may stop between listing and reading
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
     static double rssMiB(long pid) {
         return status(pid, "VmRSS") / 1024.0;
     }

@@ -17,7 +17,7 @@ final class Report {
         out.append("## Load test\n\n");
         out.append("Machine: ").append(machine).append("; at the end: ").append(loadAtEnd).append(".\n\n");
         out.append(String.format(Locale.ROOT, "Steps of %.0f s; saturation = median of 3 closed-loop runs (%d connections) "
-                        + "after at least %.0f s of closed-loop warm-up against 10 extra warm-up bindings (until throughput settles), each right after a crypto-limit run; open-loop steps repeated %d× in interleaved order with %d connections, "
+                        + "after at least %.0f s of closed-loop warm-up against 10 extra warm-up bindings (until throughput settles and the JIT compiler is idle), each right after a crypto-limit run; open-loop steps repeated %d× in interleaved order with %d connections, "
                         + "latency from each request's intended start; medians of the repeats, p99 range in brackets.%n%n",
                 options.stepSeconds(), options.closedConnections(), options.warmupSeconds(), options.repeats(), options.connections()));
 
