@@ -169,13 +169,8 @@ public final class PolicyCompiler {
             problems.error(root.location(), what + " '" + name.get() + "': missing required field 'spec'");
             return Optional.empty();
         }
-        String label = what + " '" + name.get() + "'";
-        if (spec.get() instanceof Node.Mapping mapping) {
-            return Optional.of(new Document(what, name.get(), mapping, root.location()));
-        }
-        problems.error(spec.get().location(), label + " must be a mapping, not " + spec.get().kind());
-        return Optional.of(new Document(what, name.get(), new Node.Mapping(Map.of(), Map.of(), spec.get().location()),
-                root.location()));
+        Node.Mapping specMapping = Fields.asMapping(spec.get(), what + " '" + name.get() + "'", problems);
+        return Optional.of(new Document(what, name.get(), specMapping, root.location()));
     }
 
     private static Optional<IssuerConfig> issuer(Document doc, Problems problems) {

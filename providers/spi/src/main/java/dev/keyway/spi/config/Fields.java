@@ -27,11 +27,16 @@ public final class Fields {
 
     /** Reads {@code node} as a mapping, or reports it and returns an empty one. */
     public static Fields of(Node node, String what, Problems problems) {
+        return new Fields(asMapping(node, what, problems), what, problems);
+    }
+
+    /** {@code node} itself when it is a mapping; else reported, and an empty mapping at its place. */
+    public static Node.Mapping asMapping(Node node, String what, Problems problems) {
         if (node instanceof Node.Mapping m) {
-            return new Fields(m, what, problems);
+            return m;
         }
         problems.error(node.location(), what + " must be a mapping, not " + node.kind());
-        return new Fields(new Node.Mapping(java.util.Map.of(), java.util.Map.of(), node.location()), what, problems);
+        return new Node.Mapping(java.util.Map.of(), java.util.Map.of(), node.location());
     }
 
     public Location location() {
