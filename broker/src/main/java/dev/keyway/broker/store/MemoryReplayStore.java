@@ -136,7 +136,8 @@ public final class MemoryReplayStore implements ReplayStore {
 
         Shard(int maxEntries) {
             this.maxEntries = maxEntries;
-            this.maxSlots = Math.max(MIN_SLOTS, Integer.highestOneBit((int) Math.min(1 << 30, maxEntries * 4L / 3)) << 1);
+            // At most 2^29 slots: 3 longs each still fit one Java array.
+            this.maxSlots = Math.max(MIN_SLOTS, Integer.highestOneBit((int) Math.min(1 << 28, maxEntries * 4L / 3)) << 1);
         }
 
         /** True: first use; false: a replay; null: full of live entries. */
