@@ -53,8 +53,28 @@ public class KeywayConfiguration {
         private int maxTokenBytes = 16384;
         private int maxBodyBytes = 65536;
         private Duration clockSkew = Duration.ofSeconds(60);
-        /** Exchanges running at once before the broker sheds with 503; 0 means 64 per core. */
+        /** Exchanges queued or running at once before the broker sheds with 503; 0 means 64 per core. */
         private int maxInFlight;
+        /** An exchange that waited this long or longer for its turn is refused with 503 without running. */
+        private Duration maxQueueWait = Duration.ofSeconds(1);
+        /** Threads that run exchanges computed here (jwt, x509, ssh); 0 means one per core, two with the redis store. */
+        private int localConcurrency;
+
+        public int getLocalConcurrency() {
+            return localConcurrency;
+        }
+
+        public void setLocalConcurrency(int localConcurrency) {
+            this.localConcurrency = localConcurrency;
+        }
+
+        public Duration getMaxQueueWait() {
+            return maxQueueWait;
+        }
+
+        public void setMaxQueueWait(Duration maxQueueWait) {
+            this.maxQueueWait = maxQueueWait;
+        }
 
         public int getMaxInFlight() {
             return maxInFlight;

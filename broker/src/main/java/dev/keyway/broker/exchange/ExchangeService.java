@@ -76,6 +76,17 @@ public final class ExchangeService {
         }
     }
 
+    /**
+     * Whether the named binding's grant waits on a cloud API, to pick the threads that run it. Read
+     * before the token is verified, so it decides nothing but scheduling; unknown names are local
+     * (they fail fast).
+     */
+    public boolean waitsOnNetwork(String binding) {
+        return policies.current().flatMap(policy -> policy.binding(binding))
+                .map(found -> found.grant().provider().waitsOnNetwork())
+                .orElse(false);
+    }
+
     public Exchanged exchange(ExchangeRequest request) throws KeywayException {
         return audited(request, "exchange", trail -> {
             Binding binding = evaluate(request, trail);

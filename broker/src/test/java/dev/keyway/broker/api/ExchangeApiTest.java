@@ -319,8 +319,10 @@ class ExchangeApiTest {
         assertTrue(metrics.contains("keyway_decisions_total{binding=\"deploy\",code=\"ok\",decision=\"allow\",event=\"exchange\"}"),
                 metrics.lines().filter(l -> l.startsWith("keyway")).toList().toString());
         assertTrue(metrics.contains("keyway_exchange_latency_seconds_bucket"));
-        assertTrue(metrics.contains("keyway_exchange_shed_total 0.0"), "the in-flight limit is wired and shed nothing");
-        assertTrue(metrics.contains("keyway_exchange_in_flight 0.0"), "every permit was given back");
+        assertTrue(metrics.contains("keyway_exchange_shed_total{reason=\"full\"} 0.0"), "the exchange queue is wired and shed nothing");
+        assertTrue(metrics.contains("keyway_exchange_shed_total{reason=\"waited\"} 0.0"));
+        assertTrue(metrics.contains("keyway_exchange_in_flight 0.0"), "every slot was given back");
+        assertTrue(metrics.contains("keyway_exchange_running{lane=\"local\"} 0.0"));
     }
 
     private static JsonNode last(TestBroker broker) throws Exception {

@@ -22,4 +22,12 @@ public interface CredentialIssuer {
 
     /** Mints one credential for a verified, matched identity. */
     IssuedCredential issue(IssueRequest request) throws IssueException;
+
+    /**
+     * Whether {@link #issue} waits on a remote API (a cloud's token service). The broker runs such
+     * exchanges on many threads, and CPU-bound ones on about one thread per core.
+     */
+    default boolean waitsOnNetwork() {
+        return false;
+    }
 }

@@ -51,6 +51,11 @@ public final class AwsIssuer implements CredentialIssuer {
     }
 
     @Override
+    public boolean waitsOnNetwork() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "aws";
     }

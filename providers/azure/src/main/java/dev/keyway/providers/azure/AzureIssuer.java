@@ -66,6 +66,11 @@ public final class AzureIssuer implements CredentialIssuer {
     }
 
     @Override
+    public boolean waitsOnNetwork() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "azure";
     }

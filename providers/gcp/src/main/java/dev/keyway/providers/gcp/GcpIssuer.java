@@ -53,6 +53,11 @@ public final class GcpIssuer implements CredentialIssuer {
     }
 
     @Override
+    public boolean waitsOnNetwork() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "gcp";
     }
