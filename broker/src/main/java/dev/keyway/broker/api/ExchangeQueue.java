@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * <p>Admission happens on the Netty event loop, before any thread hand-off: once
  * {@code keyway.limits.max-in-flight} exchanges are queued or running, the next one is refused with
  * 503 at once. Admitted exchanges wait in a FIFO per {@link Lane}. Exchanges whose grant is
- * computed here (jwt, x509, ssh) run on a few threads, about one per core: more would only
+ * computed here (jwt, x509, ssh) run on a few threads, two per core: more would only
  * time-slice the same cores and starve the event loops, which must keep reading requests to refuse
  * the excess (measured: with ~130 request threads on two cores, requests sat unread in socket
  * buffers for seconds). Exchanges that wait on a cloud API run on up to {@code max-in-flight}
@@ -72,9 +72,10 @@ public final class ExchangeQueue {
         int cores = Runtime.getRuntime().availableProcessors();
         this.maxInFlight = limits.getMaxInFlight() > 0 ? limits.getMaxInFlight() : DEFAULT_PER_CORE * cores;
         this.maxQueueWaitNanos = limits.getMaxQueueWait().toNanos();
-        // With Redis every exchange also waits on a round trip: twice the threads keep the cores busy meanwhile.
+        // Two per core keep the cores busy through the short waits a local exchange has (a thread
+        // hand-off, the audit write); with Redis each also waits on a round trip, so twice that.
         int localThreads = limits.getLocalConcurrency() > 0 ? limits.getLocalConcurrency()
-                : "redis".equals(store.getType()) ? 2 * cores : cores;
+                : "redis".equals(store.getType()) ? 4 * cores : 2 * cores;
         this.local = new Runners(Lane.LOCAL, Math.min(localThreads, maxInFlight), registry);
         this.network = new Runners(Lane.NETWORK, maxInFlight, registry);
         AtomicInteger threadNumber = new AtomicInteger();

@@ -57,7 +57,7 @@ public class KeywayConfiguration {
         private int maxInFlight;
         /** An exchange that waited this long or longer for its turn is refused with 503 without running. */
         private Duration maxQueueWait = Duration.ofSeconds(1);
-        /** Threads that run exchanges computed here (jwt, x509, ssh); 0 means one per core, two with the redis store. */
+        /** Threads that run exchanges computed here (jwt, x509, ssh); 0 means two per core, four with the redis store. */
         private int localConcurrency;
 
         public int getLocalConcurrency() {

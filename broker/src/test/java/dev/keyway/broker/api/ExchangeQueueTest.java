@@ -194,9 +194,9 @@ class ExchangeQueueTest {
     void defaultsScaleWithTheCoresAndTheStore() {
         ExchangeQueue memory = queue(0, Duration.ofSeconds(1), 0);
         assertEquals(ExchangeQueue.DEFAULT_PER_CORE * CORES, memory.maxInFlight());
-        assertEquals(CORES, memory.threads(LOCAL));
+        assertEquals(2 * CORES, memory.threads(LOCAL));
         assertEquals(memory.maxInFlight(), memory.threads(NETWORK), "network work may all run at once");
-        assertEquals(2 * CORES, queue(0, Duration.ofSeconds(1), 0, "redis").threads(LOCAL), "exchanges also wait on Redis");
+        assertEquals(4 * CORES, queue(0, Duration.ofSeconds(1), 0, "redis").threads(LOCAL), "exchanges also wait on Redis");
         assertEquals(7, queue(7, Duration.ofSeconds(1), 0).maxInFlight());
         assertEquals(2, queue(2, Duration.ofSeconds(1), 5).threads(LOCAL), "never more threads than max-in-flight");
     }

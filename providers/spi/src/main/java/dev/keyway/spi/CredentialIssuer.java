@@ -25,7 +25,7 @@ public interface CredentialIssuer {
 
     /**
      * Whether {@link #issue} waits on a remote API (a cloud's token service). The broker runs such
-     * exchanges on many threads, and CPU-bound ones on about one thread per core.
+     * exchanges on many threads, and CPU-bound ones on two threads per core.
      */
     default boolean waitsOnNetwork() {
         return false;

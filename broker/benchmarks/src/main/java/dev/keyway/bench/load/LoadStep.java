@@ -16,9 +16,8 @@ import org.HdrHistogram.Histogram;
  * One measured step of load against {@code POST /v1/exchange}.
  *
  * <p>Open loop: request {@code i} is due at {@code start + i / rate}, whatever happened to the ones
- * before it. A pool of connections (one thread each) takes due requests in order; when every
- * connection is busy the next request goes out late, and its latency still counts from the moment
- * it was due. So a stall shows up in the percentiles instead of silently slowing the sender
+ * before it ({@link OpenLoop}: one sender thread, one selector thread). When every connection is
+ * busy the next request goes out late, and its latency still counts from the moment it was due. So a stall shows up in the percentiles instead of silently slowing the sender
  * (no coordinated omission). How late the generator itself sent ({@code sendLag}) is kept apart,
  * to tell the generator's own delay from the broker's.
  *
@@ -58,45 +57,12 @@ final class LoadStep {
 
     static Result openLoop(String label, InetSocketAddress broker, Requests requests, double rate, double seconds,
                            int connections, double drainSeconds) throws InterruptedException {
-        long total = Math.round(rate * seconds);
-        double intervalNanos = 1e9 / rate;
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-        long giveUp = start + (long) ((seconds + drainSeconds) * 1e9);
-        AtomicLong nextIndex = new AtomicLong();
-        Shared shared = new Shared(connections);
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            int id = c;
-            threads.add(start("load-" + c, () -> {
-                try (RawHttp http = new RawHttp(broker, TIMEOUT_MILLIS)) {
-                    for (long i = nextIndex.getAndIncrement(); i < total; i = nextIndex.getAndIncrement()) {
-                        long due = start + (long) (i * intervalNanos);
-                        long now = System.nanoTime();
-                        while (now < due) {
-                            LockSupport.parkNanos(due - now);
-                            now = System.nanoTime();
-                        }
-                        if (now > giveUp) {
-                            shared.notSent.incrementAndGet(); // the generator fell too far behind to keep this run bounded
-                            continue;
-                        }
-                        byte[] request = requests.next();
-                        if (request == null) {
-                            shared.notSent.incrementAndGet();
-                            continue;
-                        }
-                        shared.sendLag[id].recordValue(Math.min(MAX_MICROS, (now - due) / 1000));
-                        shared.send(http, request);
-                        shared.latency[id].recordValue(Math.min(MAX_MICROS, (System.nanoTime() - due) / 1000));
-                    }
-                }
-            }));
+        try {
+            return new OpenLoop(broker, requests, rate, seconds, connections, drainSeconds).run(label);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open " + connections + " connections to the broker at " + broker
+                    + ": is it running, and is the open-file limit high enough (ulimit -n)?", e);
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
-        return shared.result(label, rate, elapsed);
     }
 
     static Result closedLoop(String label, InetSocketAddress broker, Requests requests, double seconds, int connections)

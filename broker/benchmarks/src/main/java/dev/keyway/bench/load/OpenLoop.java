@@ -1,0 +1,243 @@
+package dev.keyway.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The open-loop step on two threads instead of one per connection: a sender that wakes when each
+ * request is due and writes it on an idle keep-alive connection, and a receiver that reads every
+ * response from one selector. The generator shares the cores with the broker; with a thread per
+ * connection it cost 100 us of CPU per request at 512 connections and woke hundreds of threads,
+ * which the broker's tail latency then paid for.
+ *
+ * <p>Request {@code i} is due at {@code start + i / rate}; when no connection is idle it goes out
+ * late and its latency still counts from when it was due (no coordinated omission).
+ */
+final class OpenLoop {
+
+    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
+
+    /** One connection: the request in flight (due time) and the response read so far. */
+    private static final class Connection {
+        final SocketChannel channel;
+        ByteBuffer response = ByteBuffer.allocate(16 * 1024);
+        volatile long due;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+        }
+    }
+
+    private final InetSocketAddress broker;
+    private final LoadStep.Requests requests;
+    private final double rate;
+    private final double seconds;
+    private final int connections;
+    private final double drainSeconds;
+    private final LinkedBlockingQueue<Connection> idle = new LinkedBlockingQueue<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Histogram latency = new Histogram(MAX_MICROS, 3);
+    private final Histogram sendLag = new Histogram(MAX_MICROS, 3);
+    private final long[] statuses = new long[600];
+    private long ioErrors;
+    private long notSent;
+    private volatile boolean sending = true;
+
+    OpenLoop(InetSocketAddress broker, LoadStep.Requests requests, double rate, double seconds, int connections,
+             double drainSeconds) {
+        this.broker = broker;
+        this.requests = requests;
+        this.rate = rate;
+        this.seconds = seconds;
+        this.connections = connections;
+        this.drainSeconds = drainSeconds;
+    }
+
+    LoadStep.Result run(String label) throws IOException, InterruptedException {
+        try (Selector selector = Selector.open()) {
+            List<Connection> all = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                Connection connection = connect(selector);
+                all.add(connection);
+                idle.add(connection);
+            }
+            long total = Math.round(rate * seconds);
+            double intervalNanos = 1e9 / rate;
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            long giveUp = start + (long) ((seconds + drainSeconds) * 1e9);
+            Thread receiver = new Thread(() -> receive(selector, giveUp), "load-receiver");
+            receiver.setDaemon(true);
+            receiver.start();
+            send(total, start, intervalNanos, giveUp);
+            sending = false;
+            selector.wakeup();
+            receiver.join();
+            for (Connection connection : all) {
+                connection.channel.close();
+            }
+            double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
+            return result(label, elapsed);
+        }
+    }
+
+    private Connection connect(Selector selector) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.connect(broker);
+        channel.configureBlocking(false);
+        Connection connection = new Connection(channel);
+        channel.register(selector, SelectionKey.OP_READ, connection);
+        return connection;
+    }
+
+    private void send(long total, long start, double intervalNanos, long giveUp) {
+        for (long i = 0; i < total; i++) {
+            long due = start + (long) (i * intervalNanos);
+            long now = System.nanoTime();
+            while (now < due) {
+                LockSupport.parkNanos(due - now);
+                now = System.nanoTime();
+            }
+            Connection connection = idle.poll();
+            if (connection == null) { // every connection is busy: this request goes out late, counted from due
+                try {
+                    connection = idle.poll(Math.max(0, giveUp - now), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                now = System.nanoTime();
+            }
+            byte[] request = connection == null ? null : requests.next();
+            if (request == null) {
+                if (connection != null) {
+                    idle.add(connection);
+                }
+                notSent += total - i; // out of time (the run must stay bounded) or out of tokens
+                return;
+            }
+            sendLag.recordValue(Math.min(MAX_MICROS, (now - due) / 1000));
+            connection.due = due;
+            outstanding.incrementAndGet();
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(request);
+                while (buffer.hasRemaining()) {
+                    if (connection.channel.write(buffer) == 0) {
+                        Thread.onSpinWait(); // the socket buffer is full: the broker is not reading
+                    }
+                }
+            } catch (IOException e) {
+                outstanding.decrementAndGet();
+                synchronized (this) {
+                    ioErrors++;
+                }
+            }
+        }
+    }
+
+    private void receive(Selector selector, long giveUp) {
+        try {
+            while ((sending || outstanding.get() > 0) && System.nanoTime() < giveUp) {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    read((Connection) key.attachment(), key);
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            synchronized (this) {
+                ioErrors++;
+            }
+        }
+    }
+
+    private void read(Connection connection, SelectionKey key) {
+        try {
+            if (!connection.response.hasRemaining()) {
+                connection.response = ByteBuffer.allocate(connection.response.capacity() * 2)
+                        .put(connection.response.flip());
+            }
+            if (connection.channel.read(connection.response) < 0) {
+                throw new IOException("the broker closed the connection");
+            }
+            int status = complete(connection.response);
+            if (status > 0) {
+                latency.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - connection.due) / 1000));
+                statuses[status]++;
+                connection.response.clear();
+                outstanding.decrementAndGet();
+                idle.add(connection);
+            }
+        } catch (IOException | RuntimeException e) {
+            key.cancel();
+            synchronized (this) {
+                ioErrors++;
+            }
+            outstanding.decrementAndGet();
+        }
+    }
+
+    /** The status once a whole response (headers and Content-Length body) is in {@code buffer}, else 0. */
+    private static int complete(ByteBuffer buffer) throws IOException {
+        byte[] bytes = buffer.array();
+        int end = buffer.position();
+        int headersEnd = -1;
+        for (int i = 3; i < end; i++) {
+            if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+                headersEnd = i + 1;
+                break;
+            }
+        }
+        if (headersEnd < 0) {
+            return 0;
+        }
+        String headers = new String(bytes, 0, headersEnd, StandardCharsets.US_ASCII);
+        if (!headers.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP response");
+        }
+        int length = 0;
+        for (String line : headers.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+                length = Integer.parseInt(line.substring(colon + 1).trim());
+            } else if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("transfer-encoding")) {
+                throw new IOException("chunked responses are not expected from the exchange endpoint");
+            }
+        }
+        if (end - headersEnd < length) {
+            return 0;
+        }
+        if (end - headersEnd > length) {
+            throw new IOException("bytes after the response: the broker answered a request not sent");
+        }
+        return Integer.parseInt(headers.substring(9, 12));
+    }
+
+    private synchronized LoadStep.Result result(String label, double elapsed) {
+        Map<Integer, Long> byStatus = new TreeMap<>();
+        long completed = 0;
+        for (int s = 0; s < statuses.length; s++) {
+            if (statuses[s] > 0) {
+                byStatus.put(s, statuses[s]);
+                completed += statuses[s];
+            }
+        }
+        long unanswered = Math.max(0, outstanding.get());
+        return new LoadStep.Result(label, rate, elapsed, completed, byStatus.getOrDefault(200, 0L), byStatus,
+                ioErrors + unanswered, notSent, latency, sendLag);
+    }
+}
