@@ -138,7 +138,7 @@ public final class ExchangeQueue {
             this.max = max;
             Gauge.builder("keyway.exchange.running", running, AtomicInteger::get)
                     .tag("lane", lane.name().toLowerCase(Locale.ROOT))
-                    .description("Exchanges running now, per lane")
+                    .description("Threads taking exchanges from the lane's queue now")
                     .register(registry);
         }
 

@@ -100,7 +100,10 @@ public final class TokenVerifier {
                     : "token is not a JWS compact serialization (header.payload.signature)");
         }
         try {
-            return SignedJWT.parse(token);
+            int first = token.indexOf('.');
+            int second = token.indexOf('.', first + 1);
+            return new SignedJWT(new FastBase64URL(token.substring(0, first)),
+                    new FastBase64URL(token.substring(first + 1, second)), new FastBase64URL(token.substring(second + 1)));
         } catch (ParseException e) {
             // An alg "none" header is a plain (unsecured) header, which SignedJWT.parse rejects with
             // "Not a JWS header": read the header on its own to name the rule that failed.

@@ -16,13 +16,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,19 @@ public final class SigningKeys {
     public static final String FILE = "signing-keys.jwks.json";
     public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
     private final List<JWK> keys;
     private final Map<JWSAlgorithm, Signer> current = new LinkedHashMap<>();
     private final String publicJwks;
 
-    private record Signer(JWK key, JWSSigner signer) {
+    /** A current key, its signer, and its JWS header (constant per key), also base64url-encoded. */
+    private record Signer(JWK key, JWSSigner signer, JWSHeader header, String encodedHeader) {
+        static Signer of(JWK key) throws JOSEException {
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(key.getAlgorithm().getName()))
+                    .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+            return new Signer(key, SigningKeys.signer(key), header, header.toBase64URL().toString());
+        }
     }
 
     private SigningKeys(List<JWK> keys) throws JOSEException {
@@ -50,7 +59,7 @@ public final class SigningKeys {
         for (JWK key : keys) {
             JWSAlgorithm alg = JWSAlgorithm.parse(key.getAlgorithm().getName());
             if (!current.containsKey(alg)) {
-                current.put(alg, new Signer(key, signer(key)));
+                current.put(alg, Signer.of(key));
             }
         }
         this.publicJwks = new JWKSet(keys).toPublicJWKSet().toString();
@@ -145,10 +154,11 @@ public final class SigningKeys {
         }
         JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
         claims.forEach(builder::claim);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(signer.key().getAlgorithm().getName()))
-                .keyID(signer.key().getKeyID()).type(JOSEObjectType.JWT).build(), builder.build());
-        jwt.sign(signer.signer());
-        return jwt.serialize();
+        // The compact form built here rather than by SignedJWT: Nimbus encodes with a constant-time
+        // base64 codec, 3% of an exchange's CPU; nothing in a minted token's header or claims is secret.
+        String signingInput = signer.encodedHeader() + '.'
+                + BASE64URL.encodeToString(builder.build().toString().getBytes(StandardCharsets.UTF_8));
+        return signingInput + '.' + signer.signer().sign(signer.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The public JWKS document, current and previous keys: computed once. */

@@ -180,7 +180,8 @@ class ExchangeQueueTest {
         }
         assertTrue(networkStarted.await(30, TimeUnit.SECONDS), "network work does not wait behind the local lane");
         assertEquals(2.0, registry.get("keyway.exchange.running").tag("lane", "local").gauge().value());
-        assertEquals(10.0, registry.get("keyway.exchange.running").tag("lane", "network").gauge().value());
+        assertTrue(registry.get("keyway.exchange.running").tag("lane", "network").gauge().value() >= 10.0,
+                "a runner per held network exchange (a spare one may be on its way out)");
         assertEquals(16.0, gauge("keyway.exchange.in.flight"));
 
         release.countDown();
