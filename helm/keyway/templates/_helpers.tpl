@@ -138,6 +138,9 @@ template includes this, so `helm install` and `helm template` stop with one clea
 {{- end -}}
 {{- $_ := set $keyway "store" $store -}}
 {{- $limits := dict "max-token-bytes" (int64 $v.limits.maxTokenBytes) "max-body-bytes" (int64 $v.limits.maxBodyBytes) "clock-skew" $v.limits.clockSkew -}}
+{{- if $v.limits.maxInFlight -}}{{- $_ := set $limits "max-in-flight" (int64 $v.limits.maxInFlight) -}}{{- end -}}
+{{- if $v.limits.maxQueueWait -}}{{- $_ := set $limits "max-queue-wait" $v.limits.maxQueueWait -}}{{- end -}}
+{{- if $v.limits.localConcurrency -}}{{- $_ := set $limits "local-concurrency" (int64 $v.limits.localConcurrency) -}}{{- end -}}
 {{- $rate := dict -}}
 {{- if $v.limits.rate.perIdentity -}}{{- $_ := set $rate "per-identity" $v.limits.rate.perIdentity -}}{{- end -}}
 {{- if $v.limits.rate.perBinding -}}{{- $_ := set $rate "per-binding" $v.limits.rate.perBinding -}}{{- end -}}

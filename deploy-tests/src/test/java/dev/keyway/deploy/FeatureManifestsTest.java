@@ -279,6 +279,18 @@ class FeatureManifestsTest {
         assertEquals(Map.of("per-identity", "60/m", "per-binding", "600/m"), at(keyway, "limits", "rate"));
     }
 
+    @Test
+    void overloadLimitsRenderOnlyWhenSetAndAreKeysTheBrokerReads() {
+        Map<String, Object> keyway = map(Chart.template(Chart.with(Chart.minimal(),
+                "limits.maxInFlight", 256, "limits.maxQueueWait", "500ms", "limits.localConcurrency", 6)).config(), "keyway");
+        assertEquals(256, at(keyway, "limits", "max-in-flight"));
+        assertEquals("500ms", at(keyway, "limits", "max-queue-wait"));
+        assertEquals(6, at(keyway, "limits", "local-concurrency"));
+        for (String key : List.of("max-in-flight", "max-queue-wait", "local-concurrency")) {
+            assertTrue(BrokerConfigKeysTest.brokerReads("keyway.limits." + key), key);
+        }
+    }
+
     // ---- The broker's own cloud identity ----
 
     @Test

@@ -43,6 +43,8 @@ class ValuesRejectionTest {
                 Arguments.of("audit.sinks", List.of("file:relative.log"), "/audit/sinks/0"),
                 Arguments.of("limits.rate.perIdentity", "60 per minute", "/limits/rate/perIdentity"),
                 Arguments.of("limits.maxTokenBytes", "16k", "/limits/maxTokenBytes"),
+                Arguments.of("limits.maxInFlight", -1, "/limits/maxInFlight"),
+                Arguments.of("limits.maxQueueWait", "a second", "/limits/maxQueueWait"),
                 Arguments.of("policy.reloadInterval", 10, "/policy/reloadInterval"),
                 Arguments.of("policy.documents", Map.of("policy.txt", "kind: Binding"), "invalid propertyName 'policy.txt'"),
                 Arguments.of("policy.documents", Map.of("../escape.yaml", "kind: Binding"), "invalid propertyName '../escape.yaml'"),
