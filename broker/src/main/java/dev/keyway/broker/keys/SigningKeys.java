@@ -47,9 +47,8 @@ public final class SigningKeys {
 
     /** A current key, its signer, and its JWS header (constant per key), also base64url-encoded. */
     private record Signer(JWK key, JWSSigner signer, JWSHeader header, String encodedHeader) {
-        static Signer of(JWK key) throws JOSEException {
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(key.getAlgorithm().getName()))
-                    .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+        static Signer of(JWSAlgorithm alg, JWK key) throws JOSEException {
+            JWSHeader header = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
             return new Signer(key, SigningKeys.signer(key), header, header.toBase64URL().toString());
         }
     }
@@ -59,7 +58,7 @@ public final class SigningKeys {
         for (JWK key : keys) {
             JWSAlgorithm alg = JWSAlgorithm.parse(key.getAlgorithm().getName());
             if (!current.containsKey(alg)) {
-                current.put(alg, Signer.of(key));
+                current.put(alg, Signer.of(alg, key));
             }
         }
         this.publicJwks = new JWKSet(keys).toPublicJWKSet().toString();

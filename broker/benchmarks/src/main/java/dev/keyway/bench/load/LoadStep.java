@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -17,8 +16,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Open loop: request {@code i} is due at {@code start + i / rate}, whatever happened to the ones
  * before it ({@link OpenLoop}: one sender thread, one selector thread). When every connection is
- * busy the next request goes out late, and its latency still counts from the moment it was due. So a stall shows up in the percentiles instead of silently slowing the sender
- * (no coordinated omission). How late the generator itself sent ({@code sendLag}) is kept apart,
+ * busy the next request goes out late, and its latency still counts from the moment it was due.
+ * So a stall shows up in the percentiles instead of silently slowing the sender (no coordinated
+ * omission). How late the generator itself sent ({@code sendLag}) is kept apart,
  * to tell the generator's own delay from the broker's.
  *
  * <p>Closed loop: each connection sends the next request as soon as the last one answered; used
@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
 final class LoadStep {
 
     /** Latencies up to a minute, in microseconds, to three significant digits. */
-    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
+    static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
     private static final int TIMEOUT_MILLIS = 10_000;
 
     /** Requests for one step: each call hands out a new, never-used token; null when none are left. */
@@ -49,6 +49,21 @@ final class LoadStep {
 
         double percentileMillis(double p) {
             return latency.getValueAtPercentile(p) / 1000.0;
+        }
+
+        /** A step's result from its count of responses per HTTP status (index = status). */
+        static Result of(String label, double targetRate, double seconds, AtomicLongArray statuses, long ioErrors,
+                         long notSent, Histogram latency, Histogram sendLag) {
+            Map<Integer, Long> byStatus = new TreeMap<>();
+            long completed = 0;
+            for (int s = 0; s < statuses.length(); s++) {
+                if (statuses.get(s) > 0) {
+                    byStatus.put(s, statuses.get(s));
+                    completed += statuses.get(s);
+                }
+            }
+            return new Result(label, targetRate, seconds, completed, byStatus.getOrDefault(200, 0L), byStatus, ioErrors,
+                    notSent, latency, sendLag);
         }
     }
 
@@ -90,7 +105,7 @@ final class LoadStep {
         for (Thread thread : threads) {
             thread.join();
         }
-        return shared.result(label, 0, (System.nanoTime() - start) / 1e9);
+        return shared.result(label, (System.nanoTime() - start) / 1e9);
     }
 
     private static Thread start(String name, Runnable body) {
@@ -103,17 +118,13 @@ final class LoadStep {
     /** Per-connection histograms (single writer each, merged at the end) and shared counters. */
     private static final class Shared {
         final Histogram[] latency;
-        final Histogram[] sendLag;
         final AtomicLongArray statuses = new AtomicLongArray(600);
         final AtomicLong ioErrors = new AtomicLong();
-        final AtomicLong notSent = new AtomicLong();
 
         Shared(int connections) {
             latency = new Histogram[connections];
-            sendLag = new Histogram[connections];
             for (int c = 0; c < connections; c++) {
                 latency[c] = new Histogram(MAX_MICROS, 3);
-                sendLag[c] = new Histogram(MAX_MICROS, 3);
             }
         }
 
@@ -125,23 +136,13 @@ final class LoadStep {
             }
         }
 
-        Result result(String label, double rate, double seconds) {
+        /** Closed loop: every request is sent as soon as a connection is free, so there is no send lag. */
+        Result result(String label, double seconds) {
             Histogram all = new Histogram(MAX_MICROS, 3);
-            Histogram lag = new Histogram(MAX_MICROS, 3);
-            for (int c = 0; c < latency.length; c++) {
-                all.add(latency[c]);
-                lag.add(sendLag[c]);
+            for (Histogram connection : latency) {
+                all.add(connection);
             }
-            Map<Integer, Long> byStatus = new TreeMap<>();
-            long completed = 0;
-            for (int s = 0; s < statuses.length(); s++) {
-                if (statuses.get(s) > 0) {
-                    byStatus.put(s, statuses.get(s));
-                    completed += statuses.get(s);
-                }
-            }
-            return new Result(label, rate, seconds, completed, byStatus.getOrDefault(200, 0L), byStatus, ioErrors.get(),
-                    notSent.get(), all, lag);
+            return Result.of(label, 0, seconds, statuses, ioErrors.get(), 0, all, new Histogram(MAX_MICROS, 3));
         }
     }
 }

@@ -10,11 +10,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -29,8 +28,6 @@ import org.HdrHistogram.Histogram;
  * late and its latency still counts from when it was due (no coordinated omission).
  */
 final class OpenLoop {
-
-    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
 
     /** One connection: the request in flight (due time) and the response read so far. */
     private static final class Connection {
@@ -51,9 +48,9 @@ final class OpenLoop {
     private final double drainSeconds;
     private final LinkedBlockingQueue<Connection> idle = new LinkedBlockingQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final Histogram latency = new Histogram(MAX_MICROS, 3);
-    private final Histogram sendLag = new Histogram(MAX_MICROS, 3);
-    private final long[] statuses = new long[600];
+    private final Histogram latency = new Histogram(LoadStep.MAX_MICROS, 3);
+    private final Histogram sendLag = new Histogram(LoadStep.MAX_MICROS, 3);
+    private final AtomicLongArray statuses = new AtomicLongArray(600); // written by the receiver only
     private long ioErrors;
     private long notSent;
     private volatile boolean sending = true;
@@ -130,7 +127,7 @@ final class OpenLoop {
                 notSent += total - i; // out of time (the run must stay bounded) or out of tokens
                 return;
             }
-            sendLag.recordValue(Math.min(MAX_MICROS, (now - due) / 1000));
+            sendLag.recordValue(Math.min(LoadStep.MAX_MICROS, (now - due) / 1000));
             connection.due = due;
             outstanding.incrementAndGet();
             try {
@@ -176,8 +173,8 @@ final class OpenLoop {
             }
             int status = complete(connection.response);
             if (status > 0) {
-                latency.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - connection.due) / 1000));
-                statuses[status]++;
+                latency.recordValue(Math.min(LoadStep.MAX_MICROS, (System.nanoTime() - connection.due) / 1000));
+                statuses.incrementAndGet(status);
                 connection.response.clear();
                 outstanding.decrementAndGet();
                 idle.add(connection);
@@ -228,16 +225,7 @@ final class OpenLoop {
     }
 
     private synchronized LoadStep.Result result(String label, double elapsed) {
-        Map<Integer, Long> byStatus = new TreeMap<>();
-        long completed = 0;
-        for (int s = 0; s < statuses.length; s++) {
-            if (statuses[s] > 0) {
-                byStatus.put(s, statuses[s]);
-                completed += statuses[s];
-            }
-        }
         long unanswered = Math.max(0, outstanding.get());
-        return new LoadStep.Result(label, rate, elapsed, completed, byStatus.getOrDefault(200, 0L), byStatus,
-                ioErrors + unanswered, notSent, latency, sendLag);
+        return LoadStep.Result.of(label, rate, elapsed, statuses, ioErrors + unanswered, notSent, latency, sendLag);
     }
 }
