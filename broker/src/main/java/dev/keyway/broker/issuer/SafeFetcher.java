@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micronaut.core.util.SupplierUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The only way Keyway fetches anything from an issuer: https (http only to loopback), short
@@ -44,7 +46,8 @@ public final class SafeFetcher implements ResourceRetriever {
         void fetched(String host, boolean succeeded);
     }
 
-    private final HttpClient client;
+    /** Built on first fetch: a policy with only file-based keys never pays for the HTTP client's TLS set-up. */
+    private final Supplier<HttpClient> client;
     private final Duration timeout;
     private final int maxBytes;
     private final Observer observer;
@@ -66,10 +69,10 @@ public final class SafeFetcher implements ResourceRetriever {
     public SafeFetcher(Duration timeout, int maxBytes, Observer observer, CircuitBreakerRegistry breakers) {
         this.breakers = breakers;
         this.observer = observer;
-        this.client = HttpClient.newBuilder()
+        this.client = SupplierUtil.memoized(() -> HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build());
         this.timeout = timeout;
         this.maxBytes = maxBytes;
     }
@@ -157,7 +160,7 @@ public final class SafeFetcher implements ResourceRetriever {
     private HttpResponse<InputStream> send(URI uri) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return client.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + uri, e);

@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * One STS client per (mode, region, endpoint), built on first use and kept: clients hold
@@ -29,10 +30,10 @@ final class StsClients {
     }
 
     private final Duration callTimeout;
-    private final Supplier<AwsCredentialsProvider> ambient;
-    private final SdkHttpClient http;
+    private final Lazy<AwsCredentialsProvider> ambient;
+    /** Built on first use: its TLS set-up (the JDK trust store) would otherwise cost every broker's start-up. */
+    private final Lazy<SdkHttpClient> http;
     private final Map<Key, StsClient> clients = new ConcurrentHashMap<>();
-    private volatile AwsCredentialsProvider ambientProvider;
 
     /**
      * {@code ambient}: the broker's own identity for assume-role mode, asked for only when a
@@ -41,11 +42,11 @@ final class StsClients {
      */
     StsClients(Duration callTimeout, Supplier<AwsCredentialsProvider> ambient) {
         this.callTimeout = callTimeout;
-        this.ambient = ambient;
-        this.http = UrlConnectionHttpClient.builder()
+        this.ambient = new Lazy<>(ambient);
+        this.http = new Lazy<>(() -> UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2).compareTo(callTimeout) < 0 ? Duration.ofSeconds(2) : callTimeout)
                 .socketTimeout(callTimeout)
-                .build();
+                .build());
     }
 
     static StsClients standard() {
@@ -63,27 +64,14 @@ final class StsClients {
     private StsClient build(Key key) {
         var builder = StsClient.builder()
                 .region(Region.of(key.region()))
-                .httpClient(http)
+                .httpClient(http.getValue())
                 // AssumeRoleWithWebIdentity is unsigned: its JWT is the credential.
-                .credentialsProvider(key.mode() == Mode.WEB_IDENTITY ? AnonymousCredentialsProvider.create() : ambient())
+                .credentialsProvider(key.mode() == Mode.WEB_IDENTITY ? AnonymousCredentialsProvider.create() : ambient.getValue())
                 .overrideConfiguration(c -> c
                         .apiCallTimeout(callTimeout)
                         .apiCallAttemptTimeout(callTimeout)
                         .retryStrategy(AwsRetryStrategy.doNotRetry()));
         key.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    private AwsCredentialsProvider ambient() {
-        AwsCredentialsProvider provider = ambientProvider;
-        if (provider == null) {
-            synchronized (this) {
-                if (ambientProvider == null) {
-                    ambientProvider = ambient.get();
-                }
-                provider = ambientProvider;
-            }
-        }
-        return provider;
     }
 }
