@@ -68,10 +68,7 @@ public class ExchangeController {
         ExchangeQueue.Lane lane = exchange.waitsOnNetwork(parsed.binding()) ? ExchangeQueue.Lane.NETWORK : ExchangeQueue.Lane.LOCAL;
         return queue.<HttpResponse<?>>submit(lane, () -> handler.handle(parsed)).exceptionally(failure -> {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-            if (cause instanceof KeywayException refused) {
-                return Problems.of(request, refused);
-            }
-            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+            return cause instanceof KeywayException refused ? Problems.of(request, refused) : Unexpected.response(request, cause);
         });
     }
 

@@ -19,7 +19,9 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Rate limited"),
     UPSTREAM_DENIED(502, "Upstream denied"),
     UPSTREAM_ERROR(502, "Upstream error"),
-    UNAVAILABLE(503, "Unavailable");
+    UNAVAILABLE(503, "Unavailable"),
+    /** Not in CONTRACT §4: a failure Keyway did not foresee (a bug). Nothing about it is told to the caller. */
+    INTERNAL_ERROR(500, "Internal error");
 
     private final int status;
     private final String title;
