@@ -12,6 +12,8 @@ import dev.keyway.spi.BrokerContext;
 import dev.keyway.spi.CertificateAuthority;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import jakarta.inject.Singleton;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -64,6 +66,16 @@ class UnexpectedFailureApiTest {
         }
     }
 
+    /** A route that fails the same way outside the exchange pipeline; present only with {@link #PROPERTY}. */
+    @Controller("/test-only")
+    @Requires(property = PROPERTY, value = "true")
+    static final class FailingRoute {
+        @Get("/fail")
+        String fail() {
+            throw new IllegalArgumentException("cannot parse " + FailingSigner.quoted);
+        }
+    }
+
     @TempDir
     static Path dir;
 
@@ -98,6 +110,7 @@ class UnexpectedFailureApiTest {
         String token = ci.token();
         FailingSigner.quoted = token;
         String secretPart = token.substring(token.lastIndexOf('.') + 1);
+        log.list.clear();
 
         HttpResponse<String> response = broker.post("/v1/exchange", TestBroker.body("token", token));
 
@@ -127,6 +140,26 @@ class UnexpectedFailureApiTest {
         assertFalse(line.contains("cannot sign"), line);
         assertFalse(line.contains(secretPart));
         assertTrue(log.list.get(0).getThrowableProxy() == null, "no stack trace with messages is attached");
+    }
+
+    @Test
+    void anyRouteThatFailsUnexpectedlyAnswersTheSameWay() throws Exception {
+        String token = ci.token();
+        FailingSigner.quoted = token;
+        HttpResponse<String> response = broker.get("/test-only/fail");
+        assertEquals(500, response.statusCode(), response.body());
+        assertEquals("internal_error", TestBroker.json(response).get("code").asText());
+        assertFalse(response.body().contains("cannot parse"), response.body());
+        assertFalse(response.body().contains(token.substring(token.lastIndexOf('.') + 1)));
+    }
+
+    @Test
+    void theFrameworksOwnAnswersAreUnchanged() throws Exception {
+        assertEquals(404, broker.get("/no-such-route").statusCode());
+        assertEquals(405, broker.get("/v1/exchange").statusCode());
+        HttpResponse<String> notJson = broker.post("/v1/exchange", "{not json");
+        assertEquals(400, notJson.statusCode());
+        assertEquals("invalid_request", TestBroker.json(notJson).get("code").asText());
     }
 
     @Test
