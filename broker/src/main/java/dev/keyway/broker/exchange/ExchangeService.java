@@ -121,7 +121,7 @@ public final class ExchangeService {
             trail.code = e.code();
             trail.reason = e.getMessage();
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // Audited as what it is, never as allowed; the message may quote input, so only the type is kept.
             trail.code = ErrorCode.INTERNAL_ERROR;
             trail.reason = "unexpected " + e.getClass().getName();
