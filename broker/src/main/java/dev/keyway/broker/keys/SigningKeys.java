@@ -45,11 +45,11 @@ public final class SigningKeys {
     private final Map<JWSAlgorithm, Signer> current = new LinkedHashMap<>();
     private final String publicJwks;
 
-    /** A current key, its signer, and its JWS header (constant per key), also base64url-encoded. */
-    private record Signer(JWK key, JWSSigner signer, JWSHeader header, String encodedHeader) {
+    /** A current key's signer and its JWS header (constant per key), also base64url-encoded. */
+    private record Signer(JWSSigner signer, JWSHeader header, String encodedHeader) {
         static Signer of(JWSAlgorithm alg, JWK key) throws JOSEException {
             JWSHeader header = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
-            return new Signer(key, SigningKeys.signer(key), header, header.toBase64URL().toString());
+            return new Signer(SigningKeys.signer(key), header, header.toBase64URL().toString());
         }
     }
 
