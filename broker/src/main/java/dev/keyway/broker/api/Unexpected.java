@@ -40,7 +40,7 @@ public class Unexpected implements ExceptionHandler<Exception, HttpResponse<?>> 
     static String withoutMessages(Throwable failure) {
         StringBuilder out = new StringBuilder();
         int causes = 0;
-        for (Throwable t = failure; t != null && causes < 5; t = t.getCause() == t ? null : t.getCause(), causes++) {
+        for (Throwable t = failure; t != null && causes < 5; t = t.getCause(), causes++) {
             out.append(causes == 0 ? "\n" : "\ncaused by ").append(t.getClass().getName());
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(FRAMES_PER_CAUSE, frames.length); i++) {
