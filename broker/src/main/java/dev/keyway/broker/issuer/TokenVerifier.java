@@ -21,7 +21,6 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keyway.broker.policy.IssuerConfig;
 import dev.keyway.broker.policy.PolicySet;
@@ -31,7 +30,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,8 +72,8 @@ public final class TokenVerifier {
         SignedJWT jwt = parse(token);
         JWSHeader header = jwt.getHeader();
         checkHeader(header);
-        JWTClaimsSet claims = claims(jwt);
-        String iss = claims.getIssuer();
+        TokenClaims claims = claims(jwt);
+        String iss = claims.issuer();
         if (iss == null) {
             throw refuse(TOKEN_MALFORMED, "token has no iss claim");
         }
@@ -84,7 +82,7 @@ public final class TokenVerifier {
         checkSignature(jwt, issuer);
         Instant expiresAt = checkTimes(claims, issuer);
         checkAudience(claims, issuer);
-        return new VerifiedToken(issuer, claims.toJSONObject(), Optional.ofNullable(claims.getJWTID()), expiresAt,
+        return new VerifiedToken(issuer, claims.json(), Optional.ofNullable(claims.jti()), expiresAt,
                 acceptableUntil(claims, issuer, expiresAt));
     }
 
@@ -138,11 +136,11 @@ public final class TokenVerifier {
         }
     }
 
-    private static JWTClaimsSet claims(SignedJWT jwt) throws KeywayException {
+    private static TokenClaims claims(SignedJWT jwt) throws KeywayException {
         try {
-            return jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw refuse(TOKEN_MALFORMED, "token payload is not a JSON claims set");
+            return TokenClaims.parse(jwt.getPayload().toBase64URL().decode());
+        } catch (TokenClaims.NotAClaimsSet e) {
+            throw refuse(TOKEN_MALFORMED, e.getMessage());
         }
     }
 
@@ -195,47 +193,47 @@ public final class TokenVerifier {
         return built.get();
     }
 
-    private Instant checkTimes(JWTClaimsSet claims, IssuerConfig issuer) throws KeywayException {
+    private Instant checkTimes(TokenClaims claims, IssuerConfig issuer) throws KeywayException {
         Instant now = clock.instant();
         Duration skew = limits.clockSkew();
-        Date exp = claims.getExpirationTime();
+        Instant exp = claims.expiresAt();
         if (exp == null) {
             throw refuse(TOKEN_MALFORMED, "token has no exp claim; Keyway never accepts tokens that do not expire");
         }
-        if (exp.toInstant().plus(skew).isBefore(now)) {
-            throw refuse(TOKEN_EXPIRED, "token expired at " + exp.toInstant());
+        if (exp.plus(skew).isBefore(now)) {
+            throw refuse(TOKEN_EXPIRED, "token expired at " + exp);
         }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && nbf.toInstant().minus(skew).isAfter(now)) {
-            throw refuse(TOKEN_NOT_YET_VALID, "token is not valid before " + nbf.toInstant());
+        Instant nbf = claims.notBefore();
+        if (nbf != null && nbf.minus(skew).isAfter(now)) {
+            throw refuse(TOKEN_NOT_YET_VALID, "token is not valid before " + nbf);
         }
-        Date iat = claims.getIssueTime();
-        if (iat != null && iat.toInstant().minus(skew).isAfter(now)) {
-            throw refuse(TOKEN_NOT_YET_VALID, "token was issued in the future (" + iat.toInstant() + ")");
+        Instant iat = claims.issuedAt();
+        if (iat != null && iat.minus(skew).isAfter(now)) {
+            throw refuse(TOKEN_NOT_YET_VALID, "token was issued in the future (" + iat + ")");
         }
         if (issuer.maxTokenAge().isPresent()) {
             if (iat == null) {
                 throw refuse(TOKEN_MALFORMED, "token has no iat claim, but issuer '" + issuer.name() + "' sets max-token-age");
             }
-            if (iat.toInstant().plus(issuer.maxTokenAge().get()).plus(skew).isBefore(now)) {
-                throw refuse(TOKEN_TOO_OLD, "token was issued at " + iat.toInstant() + ", more than max-token-age ago");
+            if (iat.plus(issuer.maxTokenAge().get()).plus(skew).isBefore(now)) {
+                throw refuse(TOKEN_TOO_OLD, "token was issued at " + iat + ", more than max-token-age ago");
             }
         }
-        return exp.toInstant();
+        return exp;
     }
 
     /** max-token-age ends a token's acceptance before exp: a replay record need not outlive that. */
-    private static Instant acceptableUntil(JWTClaimsSet claims, IssuerConfig issuer, Instant expiresAt) {
+    private static Instant acceptableUntil(TokenClaims claims, IssuerConfig issuer, Instant expiresAt) {
         if (issuer.maxTokenAge().isEmpty()) {
             return expiresAt;
         }
-        Instant ageLimit = claims.getIssueTime().toInstant().plus(issuer.maxTokenAge().get()); // checkTimes made sure iat is set
+        Instant ageLimit = claims.issuedAt().plus(issuer.maxTokenAge().get()); // checkTimes made sure iat is set
         return ageLimit.isBefore(expiresAt) ? ageLimit : expiresAt;
     }
 
-    private void checkAudience(JWTClaimsSet claims, IssuerConfig issuer) throws KeywayException {
+    private void checkAudience(TokenClaims claims, IssuerConfig issuer) throws KeywayException {
         List<String> accepted = audiences.apply(issuer);
-        List<String> aud = claims.getAudience();
+        List<String> aud = claims.audience();
         if (aud == null || aud.stream().noneMatch(accepted::contains)) {
             throw refuse(TOKEN_AUDIENCE_INVALID, "token audience " + (aud == null || aud.isEmpty() ? "is missing" : aud)
                     + "; issuer '" + issuer.name() + "' tokens must be minted for this broker's audience");

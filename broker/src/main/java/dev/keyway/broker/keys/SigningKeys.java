@@ -1,5 +1,7 @@
 package dev.keyway.broker.keys;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -15,7 +17,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ public final class SigningKeys {
     public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JWK> keys;
     private final Map<JWSAlgorithm, Signer> current = new LinkedHashMap<>();
@@ -151,13 +153,28 @@ public final class SigningKeys {
         if (signer == null) {
             throw new JOSEException("no " + alg.orElse(JWSAlgorithm.ES256) + " signing key; run keys rotate to add one");
         }
-        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
-        claims.forEach(builder::claim);
         // The compact form built here rather than by SignedJWT: Nimbus encodes with a constant-time
-        // base64 codec, 3% of an exchange's CPU; nothing in a minted token's header or claims is secret.
-        String signingInput = signer.encodedHeader() + '.'
-                + BASE64URL.encodeToString(builder.build().toString().getBytes(StandardCharsets.UTF_8));
+        // base64 codec (3% of an exchange's CPU) and its claims set serializes through Gson after
+        // copying the map (another 3%); nothing in a minted token's header or claims is secret.
+        String signingInput = signer.encodedHeader() + '.' + BASE64URL.encodeToString(json(claims));
         return signingInput + '.' + signer.signer().sign(signer.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The claims as a JSON object; like {@code JWTClaimsSet.toString()}, a claim whose value is null is left out. */
+    private static byte[] json(Map<String, Object> claims) throws JOSEException {
+        Map<String, Object> present = claims;
+        for (Object value : claims.values()) {
+            if (value == null) {
+                present = new LinkedHashMap<>(claims);
+                present.values().removeIf(java.util.Objects::isNull);
+                break;
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(present);
+        } catch (JsonProcessingException e) {
+            throw new JOSEException("cannot serialize the claims of a token to sign: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** The public JWKS document, current and previous keys: computed once. */

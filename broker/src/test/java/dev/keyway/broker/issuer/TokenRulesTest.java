@@ -159,6 +159,22 @@ class TokenRulesTest {
                         () -> withHeader("not json", rs256(c -> c))),
                 refused("a token whose payload is not a JSON object is refused", TOKEN_MALFORMED,
                         () -> withPayloadText("[\"not\",\"a\",\"claims set\"]", rs256(c -> c))),
+                refused("a token whose payload names a claim twice is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(",\"sub\":\"repo:acme/prod:ref:refs/heads/main\""), rs256(c -> c))),
+                refused("a token whose payload has bytes after its JSON object is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith("") + "{}", rs256(c -> c))),
+                refused("a token whose payload is JSON null is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText("null", rs256(c -> c))),
+                refused("a token whose exp is a string is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(c -> c.expirationTime(null), ",\"exp\":\"" + at(600).getTime() / 1000 + "\""), rs256(c -> c))),
+                refused("a token whose exp is past the year 9999 is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(c -> c.expirationTime(null), ",\"exp\":1e17"), rs256(c -> c))),
+                refused("a token whose iat is before 1970 is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(c -> c.issueTime(null), ",\"iat\":-1"), rs256(c -> c))),
+                refused("a token whose iss is not a string is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(c -> c.issuer(null), ",\"iss\":[\"" + CI + "\"]"), rs256(c -> c))),
+                refused("a token whose aud holds a number is refused", TOKEN_MALFORMED,
+                        () -> withPayloadText(payloadWith(c -> c.audience((String) null), ",\"aud\":[\"" + AUD + "\",7]"), rs256(c -> c))),
                 refused("a token in JWS JSON serialization is refused", TOKEN_MALFORMED,
                         () -> "{\"payload\":\"e30\",\"signatures\":[]}"),
                 refused("an empty token is refused", TOKEN_MALFORMED, () -> ""));
@@ -205,6 +221,38 @@ class TokenRulesTest {
         VerifiedToken verified = verifier.verify(token.get(), policy);
         assertTrue(Set.of(CI, AGED).contains(verified.issuer().issuer()), sentence);
         assertEquals("repo:acme/api:ref:refs/heads/main", verified.claims().get("sub"), sentence);
+    }
+
+    @Test
+    void verifiedClaimsKeepTheShapeTheyHadWhenNimbusParsedThem() throws Exception {
+        long now = NOW.getEpochSecond();
+        String payload = "{\"iss\":\"" + CI + "\",\"sub\":\"repo:acme/api:ref:refs/heads/main\",\"aud\":[\"" + AUD + "\"],"
+                + "\"exp\":" + (now + 600) + ".9,\"iat\":" + (now - 10) + ",\"run_id\":42,\"ratio\":0.5,\"nothing\":null,"
+                + "\"nested\":{\"n\":1,\"x\":null},\"list\":[1,\"a\"]}";
+        Map<String, Object> claims = verifier.verify(signedPayload(payload), policy).claims();
+
+        assertEquals(AUD, claims.get("aud"), "a one-element audience reads as a string");
+        assertEquals(now + 600, claims.get("exp"), "times are whole seconds, as Long");
+        assertEquals(now - 10, claims.get("iat"));
+        assertEquals(42L, claims.get("run_id"), "integers are Long");
+        assertEquals(0.5, claims.get("ratio"));
+        assertTrue(!claims.containsKey("nothing"), "a null-valued claim is left out");
+        java.util.HashMap<String, Object> nested = new java.util.HashMap<>();
+        nested.put("n", 1L);
+        nested.put("x", null);
+        assertEquals(nested, claims.get("nested"), "nested objects are kept as they are");
+        assertEquals(List.of(1L, "a"), claims.get("list"));
+        assertEquals(List.of("iss", "sub", "aud", "exp", "iat", "run_id", "ratio", "nested", "list"),
+                List.copyOf(claims.keySet()), "the token's order");
+    }
+
+    /** An RS256 token over exactly {@code payload}: for JSON no claims-set builder would write. */
+    private static String signedPayload(String payload) throws Exception {
+        String signingInput = TestIssuer.header(JWSAlgorithm.RS256, KEYS.rsa).build().toBase64URL() + "." + Base64URL.encode(payload);
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(KEYS.rsa.toRSAPrivateKey());
+        rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + Base64URL.encode(rsa.sign());
     }
 
     @Test
@@ -361,6 +409,16 @@ class TokenRulesTest {
 
     private static String withPayload(JWTClaimsSet claims, String token) {
         return withPayloadText(claims.toString(), token);
+    }
+
+    /** The default claims' JSON with {@code extra} members appended inside the object. */
+    private static String payloadWith(String extra) {
+        return payloadWith(c -> c, extra);
+    }
+
+    private static String payloadWith(UnaryOperator<JWTClaimsSet.Builder> edit, String extra) {
+        String json = claims(edit).toString();
+        return json.substring(0, json.length() - 1) + extra + "}";
     }
 
     private static String withPayloadText(String payload, String token) {
