@@ -1,22 +1,19 @@
 package dev.keyway.broker.api;
 
-import dev.keyway.broker.config.KeywayConfiguration;
-import dev.keyway.broker.exchange.ExchangeRequest;
 import dev.keyway.broker.exchange.ExchangeService;
-import dev.keyway.broker.exchange.Explanation;
 import dev.keyway.broker.problem.KeywayException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /v1/exchange} and {@code POST /v1/explain}. The methods run on the Netty event loop
@@ -28,53 +25,52 @@ import java.util.concurrent.CompletionException;
 public class ExchangeController {
 
     private final ExchangeService exchange;
-    private final int maxBodyBytes;
-    private final ExchangeQueue queue;
+    private final ExchangeEndpoint endpoint;
 
-    public ExchangeController(ExchangeService exchange, KeywayConfiguration.Limits limits, ExchangeQueue queue) {
+    public ExchangeController(ExchangeService exchange, ExchangeEndpoint endpoint) {
         this.exchange = exchange;
-        this.maxBodyBytes = limits.getMaxBodyBytes();
-        this.queue = queue;
+        this.endpoint = endpoint;
     }
 
+    /** The same endpoint {@link ExchangeRoute} serves ahead of the router; this one answers when it cannot (HTTP/2). */
     @Post(uri = "/exchange", consumes = MediaType.ALL, produces = MediaType.ALL)
     public CompletableFuture<HttpResponse<?>> exchange(HttpRequest<?> request, @Nullable @Body byte[] body,
                                                        @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return admit(request, body, authorization, parsed -> {
-            Rendering.Rendered rendered = Rendering.render(exchange.exchange(parsed));
-            return HttpResponse.ok(rendered.body()).contentType(rendered.contentType())
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store");
-        });
+        return endpoint.exchange(body == null ? new byte[0] : body, authorization, RequestIds.of(request), clientIp(request))
+                .thenApply(ExchangeController::response);
     }
 
     @Post(uri = "/explain", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public CompletableFuture<HttpResponse<?>> explain(HttpRequest<?> request, @Nullable @Body byte[] body,
                                                       @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return admit(request, body, authorization, parsed -> HttpResponse.ok(exchange.explain(parsed)));
+        return endpoint.<HttpResponse<?>>admit(body == null ? new byte[0] : body, authorization, RequestIds.of(request),
+                clientIp(request), parsed -> HttpResponse.ok(exchange.explain(parsed)), new ExchangeEndpoint.Answers<>() {
+                    @Override
+                    public HttpResponse<?> refused(KeywayException refusal) {
+                        return Problems.of(request, refusal);
+                    }
+
+                    @Override
+                    public HttpResponse<?> failed(Throwable failure) {
+                        return Unexpected.response(request, failure);
+                    }
+                });
     }
 
-    private interface Handler {
-        HttpResponse<?> handle(ExchangeRequest parsed) throws Exception;
-    }
-
-    /** Parses on the event loop, queues the work, and answers refusals as problem+json without throwing them to Micronaut. */
-    private CompletableFuture<HttpResponse<?>> admit(HttpRequest<?> request, byte[] body, String authorization, Handler handler) {
-        ExchangeRequest parsed;
-        try {
-            parsed = parse(request, body, authorization);
-        } catch (KeywayException refused) {
-            return CompletableFuture.completedFuture(Problems.of(request, refused));
+    private static HttpResponse<?> response(ExchangeEndpoint.Reply reply) {
+        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(reply.status()))
+                .contentType(reply.contentType())
+                .body(reply.body());
+        if (reply.status() == 200) {
+            response.header(HttpHeaders.CACHE_CONTROL, "no-store");
         }
-        ExchangeQueue.Lane lane = exchange.waitsOnNetwork(parsed.binding()) ? ExchangeQueue.Lane.NETWORK : ExchangeQueue.Lane.LOCAL;
-        return queue.<HttpResponse<?>>submit(lane, () -> handler.handle(parsed)).exceptionally(failure -> {
-            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-            return cause instanceof KeywayException refused ? Problems.of(request, refused) : Unexpected.response(request, cause);
-        });
+        if (reply.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, reply.retryAfter());
+        }
+        return response;
     }
 
-    private ExchangeRequest parse(HttpRequest<?> request, byte[] body, String authorization) throws KeywayException {
-        String clientIp = request.getRemoteAddress().getAddress().getHostAddress();
-        return RequestParser.parse(body == null ? new byte[0] : body, Optional.ofNullable(authorization), maxBodyBytes,
-                RequestIds.of(request), clientIp);
+    private static String clientIp(HttpRequest<?> request) {
+        return request.getRemoteAddress().getAddress().getHostAddress();
     }
 }

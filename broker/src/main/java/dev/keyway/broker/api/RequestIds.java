@@ -21,9 +21,12 @@ public class RequestIds {
 
     @RequestFilter
     public void assign(HttpRequest<?> request) {
-        String given = request.getHeaders().get(HEADER);
-        String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
-        request.setAttribute(ATTRIBUTE, id);
+        request.setAttribute(ATTRIBUTE, pick(request.getHeaders().get(HEADER)));
+    }
+
+    /** The caller's id when it is sane, else a fresh one. */
+    static String pick(String given) {
+        return given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
     }
 
     @ResponseFilter

@@ -17,9 +17,10 @@ import java.util.Map;
 @Produces("application/problem+json")
 public class TooLarge implements ExceptionHandler<ContentLengthExceededException, HttpResponse<?>> {
 
+    static final String DETAIL = "request body is larger than the broker accepts (keyway.limits.max-body-bytes)";
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, ContentLengthExceededException exception) {
-        return Problems.response(request, ErrorCode.PAYLOAD_TOO_LARGE,
-                "request body is larger than the broker accepts (keyway.limits.max-body-bytes)", Map.of(), null);
+        return Problems.response(request, ErrorCode.PAYLOAD_TOO_LARGE, DETAIL, Map.of(), null);
     }
 }

@@ -29,11 +29,15 @@ public class Unexpected implements ExceptionHandler<Exception, HttpResponse<?>> 
         return response(request, exception);
     }
 
+    static final String DETAIL = "the broker failed unexpectedly; its log has this request id";
+
     static HttpResponse<?> response(HttpRequest<?> request, Throwable failure) {
-        String requestId = RequestIds.of(request);
+        log(RequestIds.of(request), failure);
+        return Problems.response(request, ErrorCode.INTERNAL_ERROR, DETAIL, Map.of(), null);
+    }
+
+    static void log(String requestId, Throwable failure) {
         LOG.error("request {} failed unexpectedly (exception messages are not logged):{}", requestId, withoutMessages(failure));
-        return Problems.response(request, ErrorCode.INTERNAL_ERROR,
-                "the broker failed unexpectedly; its log has this request id", Map.of(), null);
     }
 
     /** Each cause's type and its first frames: enough to find the bug, nothing the caller sent. */

@@ -1,0 +1,124 @@
+package dev.keyway.broker.api;
+
+import dev.keyway.broker.problem.ErrorCode;
+import io.micronaut.http.body.CloseableAvailableByteBody;
+import io.micronaut.http.body.CloseableByteBody;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.netty.body.AvailableNettyByteBody;
+import io.micronaut.http.server.netty.handler.OutboundAccess;
+import io.micronaut.http.server.netty.handler.RequestHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code POST /v1/exchange} answered ahead of Micronaut's router; every other request goes to the
+ * router unchanged. Micronaut's connection handling stays in front of both (pipelined responses in
+ * order, {@code Expect: 100-continue}, keep-alive, the body size limit); what this skips is
+ * routing, the filter chain, argument binding and response encoding, which took more CPU per
+ * exchange than all of Keyway's own work outside the signature math (docs/adr/0004). The answers
+ * are the controller's, from the same {@link ExchangeEndpoint}: status, body, {@code Content-Type},
+ * {@code Cache-Control}, {@code Retry-After}, {@code X-Request-Id} and {@code date} alike.
+ */
+final class ExchangeRoute implements RequestHandler {
+
+    private final RequestHandler router;
+    private final ExchangeEndpoint endpoint;
+    private final String path;
+
+    ExchangeRoute(RequestHandler router, ExchangeEndpoint endpoint, String path) {
+        this.router = router;
+        this.endpoint = endpoint;
+        this.path = path;
+    }
+
+    RequestHandler router() {
+        return router;
+    }
+
+    @Override
+    public void accept(ChannelHandlerContext ctx, HttpRequest request, CloseableByteBody body, OutboundAccess out) {
+        if (!HttpMethod.POST.equals(request.method()) || !isExchange(request.uri())) {
+            router.accept(ctx, request, body, out);
+            return;
+        }
+        String requestId = RequestIds.pick(request.headers().get(RequestIds.HEADER));
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        body.buffer().whenComplete((available, failure) -> {
+            if (failure != null) {
+                body.close();
+                write(out, request, requestId, tooLarge(failure)
+                        ? ExchangeEndpoint.problem(ErrorCode.PAYLOAD_TOO_LARGE, TooLarge.DETAIL, Map.of(), requestId, null)
+                        : unexpected(requestId, failure));
+                return;
+            }
+            byte[] bytes = bytes(available);
+            endpoint.exchange(bytes, authorization, requestId, clientIp).whenComplete((reply, error) ->
+                    write(out, request, requestId, error == null ? reply : unexpected(requestId, error)));
+        });
+    }
+
+    private boolean isExchange(String uri) {
+        return uri.startsWith(path) && (uri.length() == path.length() || uri.charAt(path.length()) == '?');
+    }
+
+    private static byte[] bytes(CloseableAvailableByteBody available) {
+        try (available) {
+            return available.toByteArray();
+        }
+    }
+
+    private static boolean tooLarge(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof ContentLengthExceededException || cause instanceof BufferLengthExceededException;
+    }
+
+    private static ExchangeEndpoint.Reply unexpected(String requestId, Throwable failure) {
+        Unexpected.log(requestId, failure);
+        return ExchangeEndpoint.problem(ErrorCode.INTERNAL_ERROR, Unexpected.DETAIL, Map.of(), requestId, null);
+    }
+
+    private static void write(OutboundAccess out, HttpRequest request, String requestId, ExchangeEndpoint.Reply reply) {
+        DefaultHttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.valueOf(reply.status()));
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        if (reply.status() == 200) {
+            headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        }
+        if (reply.retryAfter() != null) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
+        }
+        headers.set(HttpHeaderNames.DATE, DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        headers.set(RequestIds.HEADER, requestId);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        out.write(response, new AvailableNettyByteBody(Unpooled.wrappedBuffer(reply.body())));
+    }
+
+    @Override
+    public void handleUnboundError(Throwable cause) {
+        router.handleUnboundError(cause);
+    }
+
+    @Override
+    public void responseWritten(Object attachment) {
+        router.responseWritten(attachment); // the router's own requests carry an attachment; ours none
+    }
+
+    @Override
+    public void removed() {
+        router.removed();
+    }
+}
