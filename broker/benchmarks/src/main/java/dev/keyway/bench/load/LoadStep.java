@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -86,10 +87,12 @@ final class LoadStep {
         long end = start + (long) (seconds * 1e9);
         Shared shared = new Shared(connections);
         List<Thread> threads = new ArrayList<>();
+        List<RawHttp> open = new CopyOnWriteArrayList<>();
         for (int c = 0; c < connections; c++) {
             int id = c;
             threads.add(start("load-" + c, () -> {
-                try (RawHttp http = new RawHttp(broker, TIMEOUT_MILLIS)) {
+                try (RawHttp http = new RawHttp(broker, 0)) {
+                    open.add(http);
                     while (System.nanoTime() < end) {
                         byte[] request = requests.next();
                         if (request == null) {
@@ -102,9 +105,20 @@ final class LoadStep {
                 }
             }));
         }
+        // Reads block without a socket timeout (cheaper per request); a broker that stops answering
+        // is cut off here instead, and its unanswered requests count as I/O errors.
+        Thread watchdog = start("load-watchdog", () -> {
+            try {
+                TimeUnit.NANOSECONDS.sleep(end - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS));
+                open.forEach(RawHttp::abort);
+            } catch (InterruptedException done) {
+                // every connection finished in time
+            }
+        });
         for (Thread thread : threads) {
             thread.join();
         }
+        watchdog.interrupt();
         return shared.result(label, (System.nanoTime() - start) / 1e9);
     }
 

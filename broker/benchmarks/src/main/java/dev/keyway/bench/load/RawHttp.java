@@ -22,12 +22,20 @@ final class RawHttp implements AutoCloseable {
     record Response(int status, byte[] body, boolean closes) {
     }
 
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
     private final InetSocketAddress address;
     private final int timeoutMillis;
-    private Socket socket;
+    private volatile Socket socket;
     private InputStream in;
     private OutputStream out;
 
+    /**
+     * {@code timeoutMillis} 0: reads block without a timeout, one {@code read} system call per
+     * response; with a timeout the JDK makes every read a non-blocking attempt, a {@code poll} and
+     * a second attempt (three calls), which the broker pays for on shared cores. Whoever passes 0
+     * bounds the wait another way ({@link #abort}).
+     */
     RawHttp(InetSocketAddress address, int timeoutMillis) {
         this.address = address;
         this.timeoutMillis = timeoutMillis;
@@ -71,7 +79,7 @@ final class RawHttp implements AutoCloseable {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.setSoTimeout(timeoutMillis);
-        s.connect(address, timeoutMillis);
+        s.connect(address, timeoutMillis > 0 ? timeoutMillis : CONNECT_TIMEOUT_MILLIS);
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
         out = s.getOutputStream();
@@ -143,6 +151,18 @@ final class RawHttp implements AutoCloseable {
             }
         }
         return line.toString();
+    }
+
+    /** Closes the connection from another thread: a read blocked on it fails at once. */
+    void abort() {
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // already broken: the blocked read fails either way
+            }
+        }
     }
 
     @Override
