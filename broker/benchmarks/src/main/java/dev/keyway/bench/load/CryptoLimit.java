@@ -1,5 +1,7 @@
 package dev.keyway.bench.load;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,9 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CryptoLimit {
 
-    /** The result: chains per second, median of {@code runs}, and each run. */
-    record Limit(double chainsPerSecond, double[] runs, int threads) {
+    /**
+     * The result: chains per second, median of {@code runs}, and each run; and the CPU time one
+     * chain took on its thread (median), which a busy machine's stolen time does not inflate.
+     */
+    record Limit(double chainsPerSecond, double[] runs, int threads, double cpuMicrosPerChain) {
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private CryptoLimit() {
     }
@@ -43,19 +50,28 @@ final class CryptoLimit {
         signer.update(input);
         byte[] rsaSignature = signer.sign();
 
-        run(threads, warmupSeconds, input, rsa, ec, rsaSignature, bc);
+        run(threads, warmupSeconds, input, rsa, ec, rsaSignature, bc, new double[1]);
         double[] results = new double[runs];
+        double[] cpu = new double[runs];
         for (int r = 0; r < runs; r++) {
-            results[r] = run(threads, seconds, input, rsa, ec, rsaSignature, bc);
+            double[] cpuMicros = new double[1];
+            results[r] = run(threads, seconds, input, rsa, ec, rsaSignature, bc, cpuMicros);
+            cpu[r] = cpuMicros[0];
         }
-        double[] sorted = results.clone();
-        Arrays.sort(sorted);
-        return new Limit(sorted[runs / 2], results, threads);
+        return new Limit(median(results), results, threads, median(cpu));
     }
 
-    private static double run(int threads, double seconds, byte[] input, KeyPair rsa, KeyPair ec, byte[] rsaSignature, Provider bc)
-            throws InterruptedException {
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Chains per second; {@code cpuMicrosPerChain[0]} receives the threads' CPU time per chain. */
+    private static double run(int threads, double seconds, byte[] input, KeyPair rsa, KeyPair ec, byte[] rsaSignature, Provider bc,
+                              double[] cpuMicrosPerChain) throws InterruptedException {
         AtomicLong chains = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
@@ -67,6 +83,7 @@ final class CryptoLimit {
                     Signature sign = Signature.getInstance("SHA256withECDSA", bc);
                     sign.initSign(ec.getPrivate());
                     long n = 0;
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     while (System.nanoTime() < end) {
                         verify.update(input);
                         if (!verify.verify(rsaSignature)) {
@@ -76,6 +93,7 @@ final class CryptoLimit {
                         sign.sign();
                         n++;
                     }
+                    cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     chains.addAndGet(n);
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
@@ -87,6 +105,7 @@ final class CryptoLimit {
         for (Thread worker : workers) {
             worker.join();
         }
+        cpuMicrosPerChain[0] = cpuNanos.get() / 1000.0 / Math.max(1, chains.get());
         return chains.get() / ((System.nanoTime() - start) / 1e9);
     }
 }

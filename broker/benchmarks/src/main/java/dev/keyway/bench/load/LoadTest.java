@@ -73,7 +73,7 @@ public final class LoadTest {
                     double rssMiB, long threads, double loadAverage, long generatorGcMillis) {
     }
 
-    record ScenarioResult(String name, CryptoLimit.Limit crypto, double ratio, double readySeconds, Optional<Integer> micronautStartupMillis,
+    record ScenarioResult(String name, CryptoLimit.Limit crypto, double ratio, double cpuRatio, double readySeconds, Optional<Integer> micronautStartupMillis,
                           double rssReadyMiB, String heap, List<Measured> saturation, double saturationRate,
                           Map<Double, List<Measured>> steps, Measured overload, double peakRssMiB, int tokensUsed,
                           String loadBefore, String loadAfter) {
@@ -142,17 +142,27 @@ public final class LoadTest {
             // Each saturation run right after a crypto-limit run: the machine's noise moves both alike, so their ratio holds.
             List<Measured> saturation = new ArrayList<>();
             double[] limits = new double[3];
+            double[] chainCpu = new double[3];
             double[] ratios = new double[3];
+            double[] cpuRatios = new double[3];
             for (int r = 0; r < 3; r++) {
-                limits[r] = CryptoLimit.measure(cores, 0, 3, 1).chainsPerSecond();
+                CryptoLimit.Limit limit = CryptoLimit.measure(cores, 0, 3, 1);
+                limits[r] = limit.chainsPerSecond();
+                chainCpu[r] = limit.cpuMicrosPerChain();
                 Measured m = measure(broker, storeProcess, () -> LoadStep.closedLoop("saturation", broker.address, tokens,
                         options.stepSeconds(), options.closedConnections()));
                 ratios[r] = m.result().throughput() / limits[r];
-                log(String.format(Locale.ROOT, "crypto limit %,.0f chains/s, then saturation run %d: %,.0f exchanges/s (ratio %.2f), errors %d %s",
-                        limits[r], r + 1, m.result().throughput(), ratios[r], m.result().errors(), m.result().statuses()));
+                // The same comparison in CPU time: what one chain costs a core against what one exchange costs the
+                // machine (broker, store and generator). Equal to the ratio on an otherwise idle machine that the
+                // exchange run keeps busy; unlike it, time stolen by other tenants changes neither side.
+                cpuRatios[r] = chainCpu[r] / ((m.brokerCpuPer1000() + m.storeCpuPer1000() + m.generatorCpuPer1000()) * 1000);
+                log(String.format(Locale.ROOT, "crypto limit %,.0f chains/s (%.0f us of CPU each), then saturation run %d: "
+                                + "%,.0f exchanges/s (ratio %.2f; CPU ratio %.2f), errors %d %s",
+                        limits[r], chainCpu[r], r + 1, m.result().throughput(), ratios[r], cpuRatios[r], m.result().errors(),
+                        m.result().statuses()));
                 saturation.add(m);
             }
-            CryptoLimit.Limit crypto = new CryptoLimit.Limit(median(limits), limits, cores);
+            CryptoLimit.Limit crypto = new CryptoLimit.Limit(median(limits), limits, cores, median(chainCpu));
             double saturationRate = median(saturation.stream().mapToDouble(m -> m.result().throughput()).toArray());
             double needed = saturationRate * options.stepSeconds()
                     * (options.repeats() * Arrays.stream(FRACTIONS).sum() + options.overload()) * 1.1;
@@ -183,7 +193,7 @@ public final class LoadTest {
                     overload.result().percentileMillis(99), overload.result().statuses(), overload.result().ioErrors()));
 
             double peakRss = ProcessStats.peakRssMiB(broker.pid());
-            return new ScenarioResult(name, crypto, median(ratios), broker.readySeconds, broker.micronautStartupMillis(), rssReady, heap, saturation,
+            return new ScenarioResult(name, crypto, median(ratios), median(cpuRatios), broker.readySeconds, broker.micronautStartupMillis(), rssReady, heap, saturation,
                     saturationRate, steps, overload, peakRss, tokens.used(), loadBefore, Machine.loadAverages());
         } finally {
             if (redis != null) {
