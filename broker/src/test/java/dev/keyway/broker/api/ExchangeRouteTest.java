@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,6 +208,63 @@ class ExchangeRouteTest {
             assertTrue(get.startsWith("HTTP/1.1 405"), get);
             String slash = readResponse(in);
             assertFalse(slash.startsWith("HTTP/1.1 200"), slash);
+        }
+    }
+
+    @Test
+    void behindTlsTheRouteServesExchangesToo() throws Exception {
+        Files.createDirectories(dir.resolve("tls"));
+        try (TestBroker tls = TestBroker.trusting(dir.resolve("tls"), ci, "", """
+                apiVersion: keyway.dev/v1
+                kind: Binding
+                metadata: {name: deploy}
+                spec: {issuer: ci, match: {repository_id: "42"}, grant: {type: jwt, audience: vault}}
+                """, Map.of("micronaut.server.ssl.enabled", true, "micronaut.server.ssl.build-self-signed", true,
+                "micronaut.server.ssl.port", -1))) {
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            // An extended trust manager does its own endpoint check, here none: the broker's self-signed certificate names no host.
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(trustAll)
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            String base = tls.server.getURL().toString();
+            assertTrue(base.startsWith("https://"), base);
+            HttpResponse<String> exchange = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/exchange"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestBroker.body("deploy", ci.token()))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, exchange.statusCode(), exchange.body());
+            String metrics = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("keyway_decisions_total"), "the exchange was decided");
+            assertFalse(countsAllowedExchanges(metrics), "and answered by the route, not the router");
         }
     }
 
