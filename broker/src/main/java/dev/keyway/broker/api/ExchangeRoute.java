@@ -74,9 +74,7 @@ final class ExchangeRoute implements RequestHandler {
         body.buffer().whenComplete((available, failure) -> {
             if (failure != null) {
                 body.close();
-                write(out, request, requestId, tooLarge(failure)
-                        ? ExchangeEndpoint.problem(ErrorCode.PAYLOAD_TOO_LARGE, TooLarge.DETAIL, Map.of(), requestId, null)
-                        : unexpected(requestId, failure));
+                write(out, request, requestId, unreadBody(requestId, failure));
                 return;
             }
             byte[] bytes = bytes(available);
@@ -98,6 +96,18 @@ final class ExchangeRoute implements RequestHandler {
     private static boolean tooLarge(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return cause instanceof ContentLengthExceededException || cause instanceof BufferLengthExceededException;
+    }
+
+    /** The answers the router gives when a body cannot be read: too large, cut short, or a failure of ours. */
+    private static ExchangeEndpoint.Reply unreadBody(String requestId, Throwable failure) {
+        if (tooLarge(failure)) {
+            return ExchangeEndpoint.problem(ErrorCode.PAYLOAD_TOO_LARGE, TooLarge.DETAIL, Map.of(), requestId, null);
+        }
+        if (Unexpected.clientLeft(failure)) {
+            Unexpected.logClientLeft(requestId);
+            return ExchangeEndpoint.problem(ErrorCode.INVALID_REQUEST, Unexpected.BODY_CUT_SHORT, Map.of(), requestId, null);
+        }
+        return unexpected(requestId, failure);
     }
 
     private static ExchangeEndpoint.Reply unexpected(String requestId, Throwable failure) {

@@ -6,6 +6,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import java.io.EOFException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,36 @@ public class Unexpected implements ExceptionHandler<Exception, HttpResponse<?>> 
     private static final Logger LOG = LoggerFactory.getLogger(Unexpected.class);
     private static final int FRAMES_PER_CAUSE = 8;
 
+    static final String DETAIL = "the broker failed unexpectedly; its log has this request id";
+    static final String BODY_CUT_SHORT = "the request body ended before its declared length";
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, Exception exception) {
+        if (clientLeft(exception)) {
+            logClientLeft(RequestIds.of(request));
+            return Problems.response(request, ErrorCode.INVALID_REQUEST, BODY_CUT_SHORT, Map.of(), null);
+        }
         return response(request, exception);
     }
 
-    static final String DETAIL = "the broker failed unexpectedly; its log has this request id";
+    /**
+     * A client that closed the connection before sending its whole body: Netty reports it as an
+     * {@link EOFException} while the request is read. Not a broker failure, and cheap for anyone
+     * to cause, so no ERROR line with frames; the answer (400) rarely reaches anyone.
+     */
+    static boolean clientLeft(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 5; t = t.getCause(), depth++) {
+            if (t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void logClientLeft(String requestId) {
+        LOG.debug("request {}: the client closed the connection before its body ended", requestId);
+    }
 
     static HttpResponse<?> response(HttpRequest<?> request, Throwable failure) {
         log(RequestIds.of(request), failure);

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/exchange} served ahead of Micronaut's router (ExchangeRoute): it is installed on
@@ -208,6 +213,35 @@ class ExchangeRouteTest {
             assertTrue(get.startsWith("HTTP/1.1 405"), get);
             String slash = readResponse(in);
             assertFalse(slash.startsWith("HTTP/1.1 200"), slash);
+        }
+    }
+
+    @Test
+    void aClientLeavingMidBodyIsNoBrokerFailureOnEitherPath() throws Exception {
+        Logger unexpected = (Logger) LoggerFactory.getLogger(Unexpected.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Level level = unexpected.getLevel();
+        unexpected.setLevel(Level.DEBUG);
+        unexpected.addAppender(log);
+        try {
+            for (TestBroker broker : List.of(routed, viaRouter)) {
+                log.list.clear();
+                try (Socket socket = new Socket("127.0.0.1", broker.server.getPort())) {
+                    socket.getOutputStream().write(("POST /v1/exchange HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"binding\":")
+                            .getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                }
+                for (int i = 0; i < 200 && log.list.stream().noneMatch(e -> e.getLevel() == Level.DEBUG); i++) {
+                    Thread.sleep(50); // the broker notices the close on its own event loop
+                }
+                assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("closed the connection before its body ended")),
+                        "the broker saw the client leave");
+                assertTrue(log.list.stream().noneMatch(e -> e.getLevel() == Level.ERROR), "and logged no failure of its own");
+            }
+        } finally {
+            unexpected.detachAppender(log);
+            unexpected.setLevel(level);
         }
     }
 
