@@ -61,8 +61,8 @@ public class ExchangeController {
         MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(reply.status()))
                 .contentType(reply.contentType())
                 .body(reply.body());
-        if (reply.status() == 200) {
-            response.header(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (reply.cacheControl() != null) {
+            response.header(HttpHeaders.CACHE_CONTROL, reply.cacheControl());
         }
         if (reply.retryAfter() != null) {
             response.header(HttpHeaders.RETRY_AFTER, reply.retryAfter());

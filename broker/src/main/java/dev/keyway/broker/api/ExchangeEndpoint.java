@@ -25,6 +25,11 @@ public class ExchangeEndpoint {
 
     /** What an exchange answers; {@code retryAfter} is the header's value or null. */
     record Reply(int status, String contentType, byte[] body, String retryAfter) {
+
+        /** A credential is never cached; a refusal carries none. Null: no {@code Cache-Control} header. */
+        String cacheControl() {
+            return status == 200 ? "no-store" : null;
+        }
     }
 
     /** What {@link #admit} turns a refusal or an unexpected failure into. */
@@ -63,8 +68,7 @@ public class ExchangeEndpoint {
 
             @Override
             public Reply failed(Throwable failure) {
-                Unexpected.log(requestId, failure);
-                return problem(ErrorCode.INTERNAL_ERROR, Unexpected.DETAIL, Map.of(), requestId, null);
+                return internalError(requestId, failure);
             }
         });
     }
@@ -83,6 +87,12 @@ public class ExchangeEndpoint {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             return cause instanceof KeywayException refused ? answers.refused(refused) : answers.failed(cause);
         });
+    }
+
+    /** A failure Keyway did not foresee: logged without messages (Unexpected), answered 500 with the request id only. */
+    static Reply internalError(String requestId, Throwable failure) {
+        Unexpected.log(requestId, failure);
+        return problem(ErrorCode.INTERNAL_ERROR, Unexpected.DETAIL, Map.of(), requestId, null);
     }
 
     static Reply problem(ErrorCode code, String detail, Map<String, Object> extensions, String requestId, Long retryAfterSeconds) {

@@ -58,10 +58,6 @@ final class ExchangeRoute implements RequestHandler {
         this.path = path;
     }
 
-    RequestHandler router() {
-        return router;
-    }
-
     @Override
     public void accept(ChannelHandlerContext ctx, HttpRequest request, CloseableByteBody body, OutboundAccess out) {
         if (!HttpMethod.POST.equals(request.method()) || !isExchange(request.uri())) {
@@ -79,7 +75,7 @@ final class ExchangeRoute implements RequestHandler {
             }
             byte[] bytes = bytes(available);
             endpoint.exchange(bytes, authorization, requestId, clientIp).whenComplete((reply, error) ->
-                    write(out, request, requestId, error == null ? reply : unexpected(requestId, error)));
+                    write(out, request, requestId, error == null ? reply : ExchangeEndpoint.internalError(requestId, error)));
         });
     }
 
@@ -107,12 +103,7 @@ final class ExchangeRoute implements RequestHandler {
             Unexpected.logClientLeft(requestId);
             return ExchangeEndpoint.problem(ErrorCode.INVALID_REQUEST, Unexpected.BODY_CUT_SHORT, Map.of(), requestId, null);
         }
-        return unexpected(requestId, failure);
-    }
-
-    private static ExchangeEndpoint.Reply unexpected(String requestId, Throwable failure) {
-        Unexpected.log(requestId, failure);
-        return ExchangeEndpoint.problem(ErrorCode.INTERNAL_ERROR, Unexpected.DETAIL, Map.of(), requestId, null);
+        return ExchangeEndpoint.internalError(requestId, failure);
     }
 
     private static void write(OutboundAccess out, HttpRequest request, String requestId, ExchangeEndpoint.Reply reply) {
@@ -120,8 +111,8 @@ final class ExchangeRoute implements RequestHandler {
                 TRUSTED_HEADERS);
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-        if (reply.status() == 200) {
-            headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (reply.cacheControl() != null) {
+            headers.set(HttpHeaderNames.CACHE_CONTROL, reply.cacheControl());
         }
         if (reply.retryAfter() != null) {
             headers.set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
