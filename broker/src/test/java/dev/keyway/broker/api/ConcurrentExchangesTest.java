@@ -27,15 +27,7 @@ class ConcurrentExchangesTest {
     @Test
     void everyRequestIsAuditedExactlyOnceUnderConcurrency() throws Exception {
         TestIssuer ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        try (TestBroker broker = TestBroker.trusting(dir, ci, "", """
-                apiVersion: keyway.dev/v1
-                kind: Binding
-                metadata: {name: deploy}
-                spec:
-                  issuer: ci
-                  match: {repository_id: "42"}
-                  grant: {type: jwt, audience: vault}
-                """, Map.of())) {
+        try (TestBroker broker = TestBroker.trusting(dir, ci, "", TestBroker.DEPLOY_BINDING, Map.of())) {
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 // every third caller is another repository: a mix of allow and deny

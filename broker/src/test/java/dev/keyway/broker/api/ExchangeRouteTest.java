@@ -51,19 +51,10 @@ class ExchangeRouteTest {
     @BeforeAll
     void start() throws Exception {
         ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        String bindings = """
-                apiVersion: keyway.dev/v1
-                kind: Binding
-                metadata: {name: deploy}
-                spec:
-                  issuer: ci
-                  match: {repository_id: "42"}
-                  grant: {type: jwt, audience: vault}
-                """;
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
-        routed = TestBroker.trusting(dir.resolve("a"), ci, "", bindings, Map.of("keyway.limits.max-body-bytes", 4096));
-        viaRouter = TestBroker.trusting(dir.resolve("b"), ci, "", bindings,
+        routed = TestBroker.trusting(dir.resolve("a"), ci, "", TestBroker.DEPLOY_BINDING, Map.of("keyway.limits.max-body-bytes", 4096));
+        viaRouter = TestBroker.trusting(dir.resolve("b"), ci, "", TestBroker.DEPLOY_BINDING,
                 Map.of("keyway.limits.max-body-bytes", 4096, "keyway.http.exchange-route", "false"));
     }
 
@@ -248,13 +239,8 @@ class ExchangeRouteTest {
     @Test
     void behindTlsTheRouteServesExchangesToo() throws Exception {
         Files.createDirectories(dir.resolve("tls"));
-        try (TestBroker tls = TestBroker.trusting(dir.resolve("tls"), ci, "", """
-                apiVersion: keyway.dev/v1
-                kind: Binding
-                metadata: {name: deploy}
-                spec: {issuer: ci, match: {repository_id: "42"}, grant: {type: jwt, audience: vault}}
-                """, Map.of("micronaut.server.ssl.enabled", true, "micronaut.server.ssl.build-self-signed", true,
-                "micronaut.server.ssl.port", -1))) {
+        try (TestBroker tls = TestBroker.trusting(dir.resolve("tls"), ci, "", TestBroker.DEPLOY_BINDING,
+                Map.of("micronaut.server.ssl.enabled", true, "micronaut.server.ssl.build-self-signed", true, "micronaut.server.ssl.port", -1))) {
             javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
             // An extended trust manager does its own endpoint check, here none: the broker's self-signed certificate names no host.
             trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {

@@ -30,15 +30,7 @@ class SheddingApiTest {
     @BeforeAll
     void start() throws Exception {
         ci = new TestIssuer("https://ci.test", "https://keyway.test");
-        broker = TestBroker.trusting(dir, ci, "", """
-                apiVersion: keyway.dev/v1
-                kind: Binding
-                metadata: {name: deploy}
-                spec:
-                  issuer: ci
-                  match: {repository_id: "42"}
-                  grant: {type: jwt, audience: vault}
-                """, Map.of("keyway.limits.max-queue-wait", "0s"));
+        broker = TestBroker.trusting(dir, ci, "", TestBroker.DEPLOY_BINDING, Map.of("keyway.limits.max-queue-wait", "0s"));
     }
 
     @AfterAll

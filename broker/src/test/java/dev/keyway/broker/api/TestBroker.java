@@ -21,6 +21,17 @@ final class TestBroker implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The one binding many API tests need: TestIssuer's default caller (repository 42) gets a jwt for vault. */
+    static final String DEPLOY_BINDING = """
+            apiVersion: keyway.dev/v1
+            kind: Binding
+            metadata: {name: deploy}
+            spec:
+              issuer: ci
+              match: {repository_id: "42"}
+              grant: {type: jwt, audience: vault}
+            """;
+
     final EmbeddedServer server;
     final Path auditFile;
     final Path policyDir;
