@@ -95,7 +95,7 @@ final class ExchangeRouteInstaller implements BeanCreatedEventListener<NettyServ
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException | RuntimeException e) {
-            LoggerFactory.getLogger(ExchangeRouteInstaller.class).warn("this Micronaut version has no PipeliningServerHandler."
+            LOG.warn("this Micronaut version has no PipeliningServerHandler."
                     + "requestHandler ({}); /v1/exchange goes through the router (slower, same answers)", e.getClass().getSimpleName());
             return null;
         }

@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,13 +57,7 @@ final class CryptoLimit {
             results[r] = run(threads, seconds, input, rsa, ec, rsaSignature, bc, cpuMicros);
             cpu[r] = cpuMicros[0];
         }
-        return new Limit(median(results), results, threads, median(cpu));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return new Limit(LoadTest.median(results), results, threads, LoadTest.median(cpu));
     }
 
     /** Chains per second; {@code cpuMicrosPerChain[0]} receives the threads' CPU time per chain. */
