@@ -102,7 +102,7 @@ public class ExchangeFactory {
                                     StoreConfiguration storeConfiguration, RateConfiguration rates, AuditLog audit,
                                     BrokerContext broker, ExchangeMetrics metrics, Clock clock, KeywayConfiguration configuration,
                                     KeywayConfiguration.Limits limits) {
-        Admission admission = new Admission(store.replay(), store.limiter(), rates.perIdentity(), rates.perBinding(),
+        Admission admission = new Admission(store.replay(), store.limiter(), store.redis(), rates.perIdentity(), rates.perBinding(),
                 "allow-without-replay-check".equals(storeConfiguration.getOnFailure()), limits.getClockSkew());
         return new ExchangeService(policies, verifier, issuerKeys, admission, audit, broker, metrics, clock,
                 "full".equals(configuration.getExplain()));

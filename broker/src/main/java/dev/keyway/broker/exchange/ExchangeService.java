@@ -90,13 +90,21 @@ public final class ExchangeService {
     public Exchanged exchange(ExchangeRequest request) throws KeywayException {
         return audited(request, "exchange", trail -> {
             Binding binding = evaluate(request, trail);
-            admission.checkRate(binding, trail.identity); // denied attempts count too: floods are limited either way
-            if (!trail.decision.allowed()) {
-                throw denied(trail.decision);
+            Duration ttl = null;
+            KeywayException refusal = null;
+            try {
+                if (!trail.decision.allowed()) {
+                    throw denied(trail.decision);
+                }
+                checkFormat(request, binding);
+                ttl = ttl(request, binding);
+            } catch (KeywayException e) {
+                refusal = e; // answered after the rate check, which counts refused attempts too
             }
-            checkFormat(request, binding);
-            Duration ttl = ttl(request, binding);
-            trail.replayCheck = admission.checkReplay(trail.token, binding);
+            trail.replayCheck = admission.admit(trail.token, binding, trail.identity, refusal == null);
+            if (refusal != null) {
+                throw refusal;
+            }
             trail.credential = issue(request, binding, trail.identity, ttl);
             return new Exchanged(binding.name(), binding.grant().type(), trail.credential, request.requestId(), request.format());
         });

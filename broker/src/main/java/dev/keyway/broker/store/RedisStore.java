@@ -28,25 +28,54 @@ import java.util.Optional;
 public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable {
 
     /**
-     * A token bucket in one round trip, timed by the Redis server's clock so replicas with skewed
-     * clocks share one notion of time. Returns {granted (1/0), milliseconds to wait}.
+     * A token bucket, timed by the Redis server's clock so replicas with skewed clocks share one
+     * notion of time: takes a permit if there is one, returns 0, or the milliseconds until one is.
      */
-    static final String TOKEN_BUCKET = """
+    private static final String TAKE = """
             redis.replicate_commands()
-            local capacity = tonumber(ARGV[1])
-            local per_ms = tonumber(ARGV[2])
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-            local tokens = tonumber(b[1]) or capacity
-            local at = tonumber(b[2]) or now
-            tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
-            local wait = 0
-            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_ms) end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-            redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1000)
+            local function take(key, capacity, per_ms)
+              local b = redis.call('HMGET', key, 'tokens', 'at')
+              local tokens = tonumber(b[1]) or capacity
+              local at = tonumber(b[2]) or now
+              tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+              local wait = 0
+              if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_ms) end
+              redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+              redis.call('PEXPIRE', key, math.ceil((capacity - tokens) / per_ms) + 1000)
+              return wait
+            end
+            """;
+
+    /** One bucket in one round trip. Returns {granted (1/0), milliseconds to wait}. */
+    static final String TOKEN_BUCKET = TAKE + """
+            local wait = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
             return {wait == 0 and 1 or 0, wait}
             """;
+
+    /**
+     * An exchange's store checks in one round trip: ARGV[1] buckets (KEYS[i], capacity and refill in
+     * ARGV[2i], ARGV[2i+1]) in order, stopping at the first without a permit; then, if a further key
+     * is given and every bucket granted, the replay key's SET NX with ARGV[2n+2] ms to live.
+     * Returns {number of the bucket that refused or 0, milliseconds to wait, replay: 1 first use,
+     * 0 used before, -1 not asked}.
+     */
+    static final String ADMIT = TAKE + """
+            local n = tonumber(ARGV[1])
+            for i = 1, n do
+              local wait = take(KEYS[i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]))
+              if wait > 0 then return {i, wait, -1} end
+            end
+            if #KEYS > n then
+              local first = redis.call('SET', KEYS[n + 1], '1', 'NX', 'PX', tonumber(ARGV[2 * n + 2]))
+              return {0, 0, first and 1 or 0}
+            end
+            return {0, 0, -1}
+            """;
+
+    private static final String TOKEN_BUCKET_SHA = sha1(TOKEN_BUCKET);
+    private static final String ADMIT_SHA = sha1(ADMIT);
 
     /** How to open a connection: a standalone/Sentinel client or a Cluster client; both speak RedisClusterCommands. */
     private interface Connector {
@@ -58,15 +87,23 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
     private record Opened(AutoCloseable connection, RedisClusterCommands<String, String> commands) {
     }
 
+    /**
+     * What {@link #admit} found: the first bucket that had no permit (null when all granted) and
+     * how long until it has one; whether the replay key was new (null when not asked or not reached).
+     */
+    public record Admitted(RateBucket refusedBy, Duration waitFor, Boolean firstUse) {
+    }
+
     private final Connector connector;
     private final String uri;
+    private final boolean cluster;
     private volatile Opened opened;
-    private volatile String bucketSha;
     private volatile long nextConnectAttempt;
 
-    private RedisStore(Connector connector, String uri) {
+    private RedisStore(Connector connector, String uri, boolean cluster) {
         this.connector = connector;
         this.uri = uri;
+        this.cluster = cluster;
     }
 
     /**
@@ -98,7 +135,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             public void shutdown() {
                 client.shutdown();
             }
-        }, uri);
+        }, uri, false);
     }
 
     /**
@@ -126,7 +163,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             public void shutdown() {
                 client.shutdown();
             }
-        }, uri);
+        }, uri, true);
     }
 
     /** The commands, connecting on first need; while Redis is unreachable, at most one attempt a second. */
@@ -144,7 +181,8 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             }
             try {
                 Opened fresh = connector.open();
-                bucketSha = fresh.commands().scriptLoad(TOKEN_BUCKET);
+                fresh.commands().scriptLoad(TOKEN_BUCKET);
+                fresh.commands().scriptLoad(ADMIT);
                 opened = fresh;
                 return fresh.commands();
             } catch (RedisException e) {
@@ -166,23 +204,70 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
 
     @Override
     public Optional<Duration> acquire(String key, RateLimit limit) throws StoreUnavailableException {
+        List<Long> result = eval(TOKEN_BUCKET, TOKEN_BUCKET_SHA, new String[] {key},
+                Long.toString(limit.permits()), Double.toString(limit.refillPerMilli()));
+        return result.get(0) == 1L ? Optional.empty() : Optional.of(Duration.ofMillis(result.get(1)));
+    }
+
+    /**
+     * Whether {@link #admit} works here. Redis Cluster keeps keys of one script on one node, and an
+     * exchange's buckets and replay key hash to different slots: there the checks go one by one.
+     */
+    public boolean admitsInOneTrip() {
+        return !cluster;
+    }
+
+    /**
+     * An exchange's store checks in one round trip instead of one per check: a permit from each
+     * bucket in order, stopping at the first that has none (later buckets keep theirs), then, when
+     * {@code replayKey} is not null and every bucket granted, {@link #firstUse}'s check of the key.
+     * Atomic on the server, like each check alone.
+     */
+    public Admitted admit(List<RateBucket> buckets, String replayKey, Instant forgetAfter) throws StoreUnavailableException {
+        if (cluster) {
+            throw new IllegalStateException("admit needs one node for all keys; with Redis Cluster check one by one");
+        }
+        String[] keys = new String[buckets.size() + (replayKey == null ? 0 : 1)];
+        String[] args = new String[1 + 2 * buckets.size() + (replayKey == null ? 0 : 1)];
+        args[0] = Integer.toString(buckets.size());
+        for (int i = 0; i < buckets.size(); i++) {
+            keys[i] = buckets.get(i).key();
+            args[1 + 2 * i] = Long.toString(buckets.get(i).limit().permits());
+            args[2 + 2 * i] = Double.toString(buckets.get(i).limit().refillPerMilli());
+        }
+        if (replayKey != null) {
+            keys[buckets.size()] = replayKey;
+            args[args.length - 1] = Long.toString(Math.max(1, forgetAfter.toEpochMilli() - System.currentTimeMillis()));
+        }
+        List<Long> result = eval(ADMIT, ADMIT_SHA, keys, args);
+        int refused = result.get(0).intValue();
+        long replay = result.get(2);
+        return new Admitted(refused == 0 ? null : buckets.get(refused - 1), Duration.ofMillis(result.get(1)),
+                replay < 0 ? null : replay == 1);
+    }
+
+    private List<Long> eval(String script, String sha, String[] keys, String... args) throws StoreUnavailableException {
         RedisClusterCommands<String, String> redis = redis();
         try {
             try {
-                return takeToken(redis, key, limit);
+                return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             } catch (io.lettuce.core.RedisNoScriptException e) {
-                bucketSha = redis.scriptLoad(TOKEN_BUCKET); // Redis restarted and forgot the script
-                return takeToken(redis, key, limit);
+                redis.scriptLoad(script); // Redis restarted and forgot the script
+                return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
             }
         } catch (RedisException e) {
             throw new StoreUnavailableException("Redis: " + e.getMessage(), e);
         }
     }
 
-    private Optional<Duration> takeToken(RedisClusterCommands<String, String> redis, String key, RateLimit limit) {
-        List<Long> result = redis.evalsha(bucketSha, ScriptOutputType.MULTI, new String[] {key},
-                Long.toString(limit.permits()), Double.toString(limit.refillPerMilli()));
-        return result.get(0) == 1L ? Optional.empty() : Optional.of(Duration.ofMillis(result.get(1)));
+    /** Scripts are called by their SHA-1, as Redis names them, so a call does not resend the script. */
+    private static String sha1(String script) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
     }
 
     /** Appends one entry to a stream, trimmed approximately to {@code maxLength} (cheap: whole nodes go). */

@@ -246,6 +246,15 @@ class ExchangeApiTest {
     }
 
     @Test
+    void aRequestRefusedForItsTtlOrFormatKeepsItsTokenUnspent() throws Exception {
+        String token = ci.token();
+        assertProblem(broker.post("/v1/exchange", TestBroker.body("deploy", token, "ttl", "forever")), 400, "invalid_request");
+        assertProblem(broker.post("/v1/exchange", TestBroker.body("deploy", token, "format", "aws-credential-process")), 400, "invalid_request");
+        assertEquals(200, broker.post("/v1/exchange", TestBroker.body("deploy", token)).statusCode());
+        assertProblem(broker.post("/v1/exchange", TestBroker.body("deploy", token)), 401, "token_replayed");
+    }
+
+    @Test
     void twoDifferentTokensAreInvalid() throws Exception {
         assertProblem(broker.post("/v1/exchange", TestBroker.body("deploy", ci.token()), Map.of("Authorization", "Bearer " + ci.token())),
                 400, "invalid_request");

@@ -71,6 +71,19 @@ class SharedStoreTest {
     }
 
     @Test
+    void aRequestRefusedForItsTtlOrFormatKeepsItsTokenUnspent() throws Exception {
+        Map<String, Object> limits = Map.of("keyway.limits.rate.per-identity", "100/h", "keyway.limits.rate.per-binding", "100/h");
+        try (TestBroker a = broker("a", limits)) {
+            String token = ci.token();
+            ExchangeApiTest.assertProblem(a.post("/v1/exchange", TestBroker.body("deploy", token, "ttl", "forever")), 400, "invalid_request");
+            ExchangeApiTest.assertProblem(a.post("/v1/exchange", TestBroker.body("deploy", token, "format", "aws-credential-process")),
+                    400, "invalid_request");
+            assertEquals(200, a.post("/v1/exchange", TestBroker.body("deploy", token)).statusCode(), "rate checked, replay not spent");
+            ExchangeApiTest.assertProblem(a.post("/v1/exchange", TestBroker.body("deploy", token)), 401, "token_replayed");
+        }
+    }
+
+    @Test
     void rateLimitsHoldAcrossReplicasAndSayWhenToRetry() throws Exception {
         Map<String, Object> limits = Map.of("keyway.limits.rate.per-identity", "3/h", "keyway.limits.rate.per-binding", "100/h");
         try (TestBroker a = broker("a", limits); TestBroker b = broker("b", limits)) {

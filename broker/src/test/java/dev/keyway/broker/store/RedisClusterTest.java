@@ -1,6 +1,8 @@
 package dev.keyway.broker.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -84,5 +87,12 @@ class RedisClusterTest extends StoreContract {
     @Override
     RateLimiter limiter() {
         return store;
+    }
+
+    @Test
+    void inAClusterAnExchangesChecksGoOneByOne() {
+        // An exchange's bucket and replay keys hash to different slots: one script cannot hold them.
+        assertFalse(store.admitsInOneTrip());
+        assertThrows(IllegalStateException.class, () -> store.admit(List.of(), "replay:x", java.time.Instant.now().plusSeconds(60)));
     }
 }

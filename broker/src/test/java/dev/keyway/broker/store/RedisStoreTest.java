@@ -1,11 +1,14 @@
 package dev.keyway.broker.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +60,50 @@ class RedisStoreTest extends StoreContract {
     }
 
     @Test
+    void anExchangesChecksInOneRoundTripGrantThenCatchTheSecondUse() throws Exception {
+        assertTrue(store.admitsInOneTrip());
+        RateBucket binding = bucket(5);
+        RateBucket caller = bucket(5);
+        String token = "replay:" + UUID.randomUUID();
+        Instant later = Instant.now().plusSeconds(60);
+        assertEquals(new RedisStore.Admitted(null, Duration.ZERO, true), store.admit(List.of(binding, caller), token, later));
+        RedisStore.Admitted again = store.admit(List.of(binding, caller), token, later);
+        assertNull(again.refusedBy());
+        assertEquals(false, again.firstUse(), "the token's second use is caught");
+        assertFalse(store.firstUse(token, later), "the key is the one firstUse checks");
+    }
+
+    @Test
+    void aRateRefusalInOneRoundTripSpendsNeitherTheTokenNorLaterBuckets() throws Exception {
+        RateBucket binding = bucket(1);
+        RateBucket caller = bucket(3);
+        Instant later = Instant.now().plusSeconds(60);
+        assertNull(store.admit(List.of(binding, caller), null, later).refusedBy());
+        String token = "replay:" + UUID.randomUUID();
+        RedisStore.Admitted limited = store.admit(List.of(binding, caller), token, later);
+        assertEquals(binding, limited.refusedBy(), "the first bucket without a permit is named");
+        assertTrue(limited.waitFor().toMillis() > 0 && limited.waitFor().toMillis() <= 3_600_000, "one permit of 1/h: " + limited.waitFor());
+        assertNull(limited.firstUse(), "a refused attempt does not reach the replay check");
+        assertTrue(store.firstUse(token, later), "so its token is still unused");
+        assertTrue(store.acquire(caller.key(), caller.limit()).isEmpty());
+        assertTrue(store.acquire(caller.key(), caller.limit()).isEmpty(), "the refused attempt took no permit from the caller's bucket");
+        assertTrue(store.acquire(caller.key(), caller.limit()).isPresent());
+    }
+
+    @Test
+    void withoutAReplayKeyOneRoundTripOnlyTakesPermits() throws Exception {
+        RateBucket binding = bucket(2);
+        RedisStore.Admitted admitted = store.admit(List.of(binding), null, Instant.now().plusSeconds(60));
+        assertEquals(new RedisStore.Admitted(null, Duration.ZERO, null), admitted);
+        assertTrue(store.acquire(binding.key(), binding.limit()).isEmpty());
+        assertTrue(store.acquire(binding.key(), binding.limit()).isPresent(), "admit took one of the two permits");
+    }
+
+    private static RateBucket bucket(int perHour) {
+        return new RateBucket("rate:" + UUID.randomUUID(), new RateLimit(perHour, Duration.ofHours(1)), "test bucket");
+    }
+
+    @Test
     void whenRedisDiesCallsFailFastAndRecoverWhenItReturns() throws Exception {
         RealRedis own = new RealRedis();
         try (RedisStore flaky = RedisStore.create(own.uri(), Duration.ofMillis(500))) {
@@ -65,6 +112,7 @@ class RedisStoreTest extends StoreContract {
             own.stop();
             assertThrows(StoreUnavailableException.class, () -> flaky.firstUse("replay:x", Instant.now().plusSeconds(60)));
             assertThrows(StoreUnavailableException.class, () -> flaky.acquire("rate:x", new RateLimit(1, Duration.ofMinutes(1))));
+            assertThrows(StoreUnavailableException.class, () -> flaky.admit(List.of(bucket(1)), "replay:x", Instant.now().plusSeconds(60)));
             assertFalse(flaky.healthy());
             own.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -74,6 +122,8 @@ class RedisStoreTest extends StoreContract {
             assertTrue(flaky.healthy(), "Lettuce reconnected without a new store");
             assertTrue(flaky.acquire("rate:" + UUID.randomUUID(), new RateLimit(1, Duration.ofMinutes(1))).isEmpty(),
                     "the token bucket script is loaded again into the restarted, empty Redis");
+            assertEquals(true, flaky.admit(List.of(bucket(1)), "replay:" + UUID.randomUUID(), Instant.now().plusSeconds(60)).firstUse(),
+                    "and so is the one-round-trip script");
         } finally {
             own.close();
         }
