@@ -227,6 +227,10 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
         if (cluster) {
             throw new IllegalStateException("admit needs one node for all keys; with Redis Cluster check one by one");
         }
+        if (buckets.isEmpty()) {
+            // No rate limits configured: a plain SET costs Redis less than a script.
+            return new Admitted(null, Duration.ZERO, replayKey == null ? null : firstUse(replayKey, forgetAfter));
+        }
         String[] keys = new String[buckets.size() + (replayKey == null ? 0 : 1)];
         String[] args = new String[1 + 2 * buckets.size() + (replayKey == null ? 0 : 1)];
         args[0] = Integer.toString(buckets.size());

@@ -71,6 +71,9 @@ class RedisStoreTest extends StoreContract {
         assertNull(again.refusedBy());
         assertEquals(false, again.firstUse(), "the token's second use is caught");
         assertFalse(store.firstUse(token, later), "the key is the one firstUse checks");
+        String unlimited = "replay:" + UUID.randomUUID();
+        assertEquals(true, store.admit(List.of(), unlimited, later).firstUse(), "without rate limits, the replay check alone");
+        assertEquals(false, store.admit(List.of(), unlimited, later).firstUse());
     }
 
     @Test
