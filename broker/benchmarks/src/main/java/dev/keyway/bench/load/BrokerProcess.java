@@ -37,6 +37,7 @@ final class BrokerProcess implements AutoCloseable {
     /**
      * Starts {@code java [jvmArgs] -jar jar} with a generated config in {@code dir} and waits for
      * readiness (policy loaded, store reachable). {@code redisUri} empty means the memory store.
+     * Both rate limits are on, so every exchange takes its permits from the store as in production.
      */
     static BrokerProcess start(Path jar, Path dir, Path policyDir, Path keysDir, Optional<String> redisUri, List<String> jvmArgs)
             throws IOException, InterruptedException {
@@ -57,6 +58,10 @@ final class BrokerProcess implements AutoCloseable {
                     type: %s
                 %s  audit:
                     sinks: [stdout]
+                  limits:
+                    rate: # both on, as production runs (CONTRACT §2), too generous ever to refuse here
+                      per-identity: 1000000000/m
+                      per-binding: 1000000000/m
                 """.formatted(port, port, policyDir, keysDir, redisUri.isPresent() ? "redis" : "memory",
                 redisUri.map(uri -> "    redis-uri: " + uri + "\n").orElse("")));
         List<String> command = new ArrayList<>();
