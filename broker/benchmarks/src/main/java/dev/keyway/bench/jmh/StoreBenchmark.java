@@ -1,5 +1,6 @@
 package dev.keyway.bench.jmh;
 
+import dev.keyway.bench.fixtures.Policies;
 import dev.keyway.bench.load.RedisServer;
 import dev.keyway.broker.store.RateBucket;
 import dev.keyway.broker.store.RateLimit;
@@ -57,9 +58,7 @@ public class StoreBenchmark {
     public void tearDown() throws Exception {
         store.close();
         redis.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Policies.delete(dir);
     }
 
     @Benchmark
