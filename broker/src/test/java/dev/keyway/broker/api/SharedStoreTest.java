@@ -155,7 +155,8 @@ class SharedStoreTest {
 
     @Test
     void failingOpenLetsExchangesThroughMarkedAsUncheckedForReplay() throws Exception {
-        try (TestBroker broker = broker("a", Map.of("keyway.store.on-failure", "allow-without-replay-check"))) {
+        try (TestBroker broker = broker("a", Map.of("keyway.store.on-failure", "allow-without-replay-check",
+                "keyway.limits.rate.per-identity", "100/h", "keyway.limits.rate.per-binding", "100/h"))) {
             redis.stop();
             String token = ci.token();
             assertEquals(200, broker.post("/v1/exchange", TestBroker.body("deploy", token)).statusCode());
@@ -163,6 +164,8 @@ class SharedStoreTest {
                     "the replay cannot be seen while Redis is down: that is the trade this mode makes");
             List<JsonNode> events = broker.auditEvents();
             assertEquals("skipped", events.get(events.size() - 1).get("replayCheck").asText());
+            ExchangeApiTest.assertProblem(broker.post("/v1/exchange", TestBroker.body("deploy", token, "ttl", "forever")),
+                    400, "invalid_request"); // failing open skips the store, not the request's own checks
             assertEquals(200, broker.get("/health/readiness").statusCode(), "failing open, the replica stays in rotation");
         }
     }
