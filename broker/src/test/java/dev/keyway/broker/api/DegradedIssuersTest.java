@@ -31,13 +31,7 @@ class DegradedIssuersTest {
                 metadata: {name: down}
                 spec: {type: oidc, issuer: "https://down.test", jwks-uri: "http://127.0.0.1:%d/jwks.json"}
                 ---
-                apiVersion: keyway.dev/v1
-                kind: Binding
-                metadata: {name: deploy}
-                spec:
-                  issuer: ci
-                  match: {repository_id: "42"}
-                  grant: {type: jwt, audience: vault}
+                """.formatted(closedPort) + TestBroker.DEPLOY_BINDING + """
                 ---
                 apiVersion: keyway.dev/v1
                 kind: Binding
@@ -46,7 +40,7 @@ class DegradedIssuersTest {
                   issuer: down
                   match: {sub: someone}
                   grant: {type: jwt, audience: vault}
-                """.formatted(closedPort), Map.of())) {
+                """, Map.of())) {
             broker.server.getApplicationContext().getBean(IssuerProbe.class).probe();
             HttpResponse<String> readiness = broker.get("/health/readiness");
             assertEquals(200, readiness.statusCode(), "other issuers work, so the broker stays ready");

@@ -18,14 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two brokers sharing one real Redis: replay and rate limits hold across replicas, and outages are explicit. */
 class SharedStoreTest {
 
-    private static final String BINDINGS = """
-            apiVersion: keyway.dev/v1
-            kind: Binding
-            metadata: {name: deploy}
-            spec:
-              issuer: ci
-              match: {repository_id: "42"}
-              grant: {type: jwt, audience: vault}
+    private static final String BINDINGS = TestBroker.DEPLOY_BINDING + """
             ---
             apiVersion: keyway.dev/v1
             kind: Binding
