@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +27,13 @@ import java.util.Map;
 record TokenClaims(Map<String, Object> json, String issuer, List<String> audience, Instant expiresAt,
                    Instant notBefore, Instant issuedAt, String jti) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** Built once: resolving the target type per call took an eighth of the parse. */
+    private static final ObjectReader JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
-    };
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
+            });
 
     /** Thrown for a payload that is not a claims set; carries no part of it. */
     static final class NotAClaimsSet extends Exception {
@@ -43,7 +45,7 @@ record TokenClaims(Map<String, Object> json, String issuer, List<String> audienc
     static TokenClaims parse(byte[] payload) throws NotAClaimsSet {
         LinkedHashMap<String, Object> json;
         try {
-            json = JSON.readValue(payload, OBJECT);
+            json = JSON.readValue(payload);
         } catch (IOException e) {
             throw new NotAClaimsSet();
         }

@@ -112,6 +112,20 @@ class ExchangeRouteTest {
         assertEquals(b.body().replaceAll("=.*", "="), a.body().replaceAll("=.*", "="), "the same variables");
     }
 
+    @Test
+    void credentialsAreNeverCompressedOnEitherPath() throws Exception {
+        Map<String, String> asksForCompression = Map.of("Accept-Encoding", "gzip, deflate, br, zstd, snappy");
+        for (TestBroker broker : List.of(routed, viaRouter)) {
+            // A long workflow path travels in the minted token's identity claim: an answer well over Micronaut's 1 KiB threshold.
+            String token = ci.token(Map.of("workflow_ref", "acme/api/.github/workflows/" + "w".repeat(400) + ".yml@refs/heads/main"));
+            HttpResponse<String> response = broker.post("/v1/exchange", TestBroker.body("deploy", token), asksForCompression);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(java.util.Optional.empty(), response.headers().firstValue("content-encoding"));
+            assertTrue(response.body().startsWith("{\"binding\":\"deploy\""), "plain JSON");
+            assertTrue(response.body().length() > 1024, "the credential answer is " + response.body().length() + " bytes");
+        }
+    }
+
     private static Map<String, String> relevantHeaders(HttpResponse<String> response) {
         Map<String, String> headers = new TreeMap<>();
         for (String name : List.of("content-type", "cache-control", "retry-after", "x-request-id", "content-length")) {

@@ -32,14 +32,19 @@ public record IssueRequest(
      * two bindings never produce one subject for the same caller. Empty when the token has no sub.
      */
     public Optional<String> bindingSubject() {
-        String sub = identity.scalarClaims().get("sub");
+        String sub = ClaimValue.of(identity.claims().get("sub")).scalar().orElse(null);
         return sub == null || sub.isEmpty() ? Optional.empty() : Optional.of(binding + ":" + sub);
     }
 
     /** The caller's normalized identity for the {@code keyway} claim, so relying parties can audit or map it. */
     public java.util.Map<String, Object> identityClaim() {
-        java.util.Map<String, String> claims = new java.util.LinkedHashMap<>(identity.scalarClaims());
-        claims.keySet().removeAll(NOT_IDENTITY);
+        // One pass over the claims (the scalar ones as scalarClaims() gives them): this runs on every mint.
+        java.util.Map<String, String> claims = new java.util.LinkedHashMap<>();
+        identity.claims().forEach((name, value) -> {
+            if (!NOT_IDENTITY.contains(name)) {
+                ClaimValue.of(value).scalar().ifPresent(text -> claims.put(name, text));
+            }
+        });
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("binding", binding);
         out.put("issuer", identity.issuer());
