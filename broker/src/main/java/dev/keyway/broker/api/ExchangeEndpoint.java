@@ -8,7 +8,6 @@ import dev.keyway.broker.exchange.ExchangeService;
 import dev.keyway.broker.problem.ErrorCode;
 import dev.keyway.broker.problem.KeywayException;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +57,7 @@ public class ExchangeEndpoint {
     CompletableFuture<Reply> exchange(byte[] body, String authorization, String requestId, String clientIp) {
         return admit(body, authorization, requestId, clientIp, parsed -> {
             Rendering.Rendered rendered = Rendering.render(exchange.exchange(parsed));
-            return new Reply(200, rendered.contentType(), rendered.body().getBytes(StandardCharsets.UTF_8), null);
+            return new Reply(200, rendered.contentType(), rendered.body(), null);
         }, new Answers<>() {
             @Override
             public Reply refused(KeywayException refusal) {

@@ -3,6 +3,7 @@ package dev.keyway.broker.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyway.broker.exchange.Exchanged;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -12,7 +13,8 @@ import java.util.Map;
 /** Turns a minted credential into the requested response format (CONTRACT §4). */
 final class Rendering {
 
-    record Rendered(String contentType, String body) {
+    /** The body as UTF-8 bytes, what the response carries: JSON goes straight from the generator to bytes. */
+    record Rendered(String contentType, byte[] body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,11 +32,11 @@ final class Rendering {
 
     static Rendered render(Exchanged result) throws JsonProcessingException {
         return switch (result.format()) {
-            case ENV -> new Rendered("text/plain; charset=utf-8", env(result));
-            case EXEC_CREDENTIAL -> new Rendered("application/json", JSON.writeValueAsString(execCredential(result)));
-            case AWS_CREDENTIAL_PROCESS -> new Rendered("application/json", JSON.writeValueAsString(awsCredentialProcess(result)));
-            case GCP_EXECUTABLE -> new Rendered("application/json", JSON.writeValueAsString(gcpExecutable(result)));
-            default -> new Rendered("application/json", JSON.writeValueAsString(json(result)));
+            case ENV -> new Rendered("text/plain; charset=utf-8", env(result).getBytes(StandardCharsets.UTF_8));
+            case EXEC_CREDENTIAL -> new Rendered("application/json", JSON.writeValueAsBytes(execCredential(result)));
+            case AWS_CREDENTIAL_PROCESS -> new Rendered("application/json", JSON.writeValueAsBytes(awsCredentialProcess(result)));
+            case GCP_EXECUTABLE -> new Rendered("application/json", JSON.writeValueAsBytes(gcpExecutable(result)));
+            default -> new Rendered("application/json", JSON.writeValueAsBytes(json(result)));
         };
     }
 

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +57,11 @@ public class AuditLog {
     }
 
     public void record(AuditEvent event) {
-        String line;
+        byte[] line;
         try {
-            line = json.writeValueAsString(event);
+            byte[] encoded = json.writeValueAsBytes(event); // UTF-8 straight from the generator: no String, no re-encoding
+            line = Arrays.copyOf(encoded, encoded.length + 1);
+            line[encoded.length] = '\n';
         } catch (JsonProcessingException e) {
             LOG.error("cannot serialize an audit event for request {}", event.requestId(), e);
             return;
@@ -67,7 +71,8 @@ public class AuditLog {
                 sink.write(line);
             } catch (RuntimeException e) {
                 // Never lose a decision: if a sink fails, the line still reaches the log.
-                LOG.error("audit sink {} failed; event: {}", sink.getClass().getSimpleName(), line, e);
+                LOG.error("audit sink {} failed; event: {}", sink.getClass().getSimpleName(),
+                        new String(line, 0, line.length - 1, StandardCharsets.UTF_8), e);
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.keyway.broker.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,9 +20,9 @@ final class FileSink implements AuditSink {
     }
 
     @Override
-    public synchronized void write(String jsonLine) {
+    public synchronized void write(byte[] line) {
         try {
-            var buffer = java.nio.ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8));
+            var buffer = java.nio.ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }

@@ -3,6 +3,7 @@ package dev.keyway.broker.audit;
 import dev.keyway.broker.store.RedisStore;
 import dev.keyway.broker.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -27,12 +28,13 @@ final class RedisStreamSink implements AuditSink {
     }
 
     @Override
-    public void write(String jsonLine) {
+    public void write(byte[] line) {
         try {
-            redis.append(STREAM, maxLength, Map.of("event", jsonLine));
+            // The stream entry holds the JSON without the line's newline.
+            redis.append(STREAM, maxLength, Map.of("event", new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
         } catch (StoreUnavailableException e) {
             fellBack.increment();
-            fallback.write(jsonLine);
+            fallback.write(line);
         }
     }
 }

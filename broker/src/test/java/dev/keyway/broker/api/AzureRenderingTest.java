@@ -53,6 +53,6 @@ class AzureRenderingTest {
                 "KEYWAY_TOKEN_TYPE=Bearer",
                 "KEYWAY_TENANT_ID=72f988bf-86f1-41af-91ab-2d7cd011db47",
                 "KEYWAY_CLIENT_ID=0b5f4a2c-7d4e-4f3a-9c1b-6a8d2e3f4b5c",
-                "KEYWAY_EXPIRES_AT=2026-11-22T11:29:59Z"), rendered.body().lines().toList());
+                "KEYWAY_EXPIRES_AT=2026-11-22T11:29:59Z"), new String(rendered.body(), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
     }
 }

@@ -132,7 +132,9 @@ class SharedStoreTest {
             List<String> streamed = new java.util.ArrayList<>();
             int denied = 0;
             for (var entry : entries) {
-                JsonNode event = TestBroker.JSON.readTree(entry.getBody().get("event"));
+                String json = entry.getBody().get("event");
+                assertTrue(json.startsWith("{\"time\":") && json.endsWith("}"), "one JSON object, without the file line's newline");
+                JsonNode event = TestBroker.JSON.readTree(json);
                 streamed.add(event.get("requestId").asText());
                 denied += event.get("decision").asText().equals("deny") ? 1 : 0;
             }

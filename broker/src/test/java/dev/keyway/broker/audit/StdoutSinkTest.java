@@ -26,7 +26,8 @@ class StdoutSinkTest {
             }
             threads.add(new Thread(() -> {
                 for (int i = 0; i < 500; i++) {
-                    sink.write("{\"actor\":\"zoë-" + thread + "-" + i + "\",\"pad\":\"" + "x".repeat(2_000) + "\"}");
+                    sink.write(("{\"actor\":\"zoë-" + thread + "-" + i + "\",\"pad\":\"" + "x".repeat(2_000) + "\"}\n")
+                            .getBytes(StandardCharsets.UTF_8));
                 }
             }));
         }
