@@ -177,7 +177,28 @@ class TokenRulesTest {
                         () -> withPayloadText(payloadWith(c -> c.audience((String) null), ",\"aud\":[\"" + AUD + "\",7]"), rs256(c -> c))),
                 refused("a token in JWS JSON serialization is refused", TOKEN_MALFORMED,
                         () -> "{\"payload\":\"e30\",\"signatures\":[]}"),
-                refused("an empty token is refused", TOKEN_MALFORMED, () -> ""));
+                refused("an empty token is refused", TOKEN_MALFORMED, () -> ""),
+                refused("a token with an empty signature is malformed", TOKEN_MALFORMED,
+                        () -> rs256(c -> c).replaceAll("[^.]*$", "")),
+                refused("a b64:false header is refused even when the signature covers the token as sent", TOKEN_MALFORMED,
+                        () -> signedWithHeader("{\"alg\":\"RS256\",\"kid\":\"rsa\",\"b64\":false}")));
+    }
+
+    @Test
+    void aHeaderAcceptedOnceStillLetsNoOtherPartOfATokenThrough() throws Exception {
+        String valid = rs256(c -> c);
+        verifier.verify(valid, policy); // its header is now known to this verifier
+        String[] parts = valid.split("\\.", -1);
+        assertEquals(TOKEN_SIGNATURE_INVALID, refusal(verifier, withPayload(claims(c -> c.subject("repo:acme/prod:ref:refs/heads/main")), valid),
+                policy), "same header, payload changed after signing");
+        assertEquals(TOKEN_SIGNATURE_INVALID, refusal(verifier, parts[0] + "." + parts[1] + "." + rs256(c -> c).split("\\.")[2] + "A",
+                policy), "same header, another signature");
+        assertEquals(TOKEN_MALFORMED, refusal(verifier, parts[0] + "." + parts[1] + ".", policy), "same header, no signature");
+        assertEquals(TOKEN_MALFORMED, refusal(verifier, rs256(TestIssuer.header(JWSAlgorithm.RS256, KEYS.rsa)
+                .jwkURL(URI.create("https://attacker.example/jwks.json")).build()), policy), "a header differing from the known one is checked");
+        assertEquals(TOKEN_SIGNATURE_INVALID, refusal(verifier, withHeader("{\"alg\":\"none\",\"kid\":\"rsa\"}", valid), policy));
+        assertEquals("repo:acme/api:ref:refs/heads/main", verifier.verify(rs256(c -> c), policy).claims().get("sub"),
+                "another token with the known header still verifies");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -397,6 +418,19 @@ class TokenRulesTest {
             EncryptedJWT jwt = new EncryptedJWT(new JWEHeader(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A128GCM), claims(c -> c));
             jwt.encrypt(new RSAEncrypter(KEYS.rsa.toRSAPublicKey()));
             return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token under exactly the header {@code json}, signed with the issuer's RSA key over its first two parts as sent. */
+    private static String signedWithHeader(String json) {
+        try {
+            String signingInput = Base64URL.encode(json) + "." + Base64URL.encode(claims(c -> c).toString());
+            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+            rsa.initSign(KEYS.rsa.toRSAPrivateKey());
+            rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + Base64URL.encode(rsa.sign());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
