@@ -37,13 +37,13 @@ public final class MemoryRateLimiter implements RateLimiter {
             if (tokens >= 1) {
                 return new Bucket(tokens - 1, now);
             }
-            waitMillis[0] = (long) Math.ceil((1 - tokens) / limit.refillPerMilli());
+            waitMillis[0] = (long) Math.ceil((1 - tokens) * limit.millisPerPermit());
             return new Bucket(tokens, now);
         });
         return waitMillis[0] == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(waitMillis[0]));
     }
 
     private static double refilled(Bucket bucket, RateLimit limit, long now) {
-        return Math.min(limit.permits(), bucket.tokens() + (now - bucket.at()) * limit.refillPerMilli());
+        return Math.min(limit.permits(), bucket.tokens() + (now - bucket.at()) / limit.millisPerPermit());
     }
 }

@@ -37,9 +37,13 @@ public record RateLimit(long permits, Duration per) {
         throw new IllegalArgumentException("'" + text + "' is not a rate: write e.g. 60/m, 10/s or 1000/h");
     }
 
-    /** Tokens regained per millisecond. */
-    double refillPerMilli() {
-        return (double) permits / per.toMillis();
+    /**
+     * Milliseconds to regain one permit. Waits are computed by multiplying with this, not by
+     * dividing by its inverse: 1 / (1 / 3,600,000.0) is 3,600,000.0000000005, and its ceiling told
+     * a caller of a 1/h limit to wait an hour and a millisecond.
+     */
+    double millisPerPermit() {
+        return (double) per.toMillis() / permits;
     }
 
     @Override

@@ -35,15 +35,15 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             redis.replicate_commands()
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local function take(key, capacity, per_ms)
+            local function take(key, capacity, ms_per_permit)
               local b = redis.call('HMGET', key, 'tokens', 'at')
               local tokens = tonumber(b[1]) or capacity
               local at = tonumber(b[2]) or now
-              tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+              tokens = math.min(capacity, tokens + math.max(0, now - at) / ms_per_permit)
               local wait = 0
-              if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_ms) end
+              if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * ms_per_permit) end
               redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
-              redis.call('PEXPIRE', key, math.ceil((capacity - tokens) / per_ms) + 1000)
+              redis.call('PEXPIRE', key, math.ceil((capacity - tokens) * ms_per_permit) + 1000)
               return wait
             end
             """;
@@ -55,8 +55,8 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
             """;
 
     /**
-     * An exchange's store checks in one round trip: ARGV[1] buckets (KEYS[i], capacity and refill in
-     * ARGV[2i], ARGV[2i+1]) in order, stopping at the first without a permit; then, if a further key
+     * An exchange's store checks in one round trip: ARGV[1] buckets (KEYS[i], capacity and
+     * milliseconds per permit in ARGV[2i], ARGV[2i+1]) in order, stopping at the first without a permit; then, if a further key
      * is given and every bucket granted, the replay key's SET NX with ARGV[2n+2] ms to live.
      * Returns {number of the bucket that refused or 0, milliseconds to wait, replay: 1 first use,
      * 0 used before, -1 not asked}.
@@ -205,7 +205,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
     @Override
     public Optional<Duration> acquire(String key, RateLimit limit) throws StoreUnavailableException {
         List<Long> result = eval(TOKEN_BUCKET, TOKEN_BUCKET_SHA, new String[] {key},
-                Long.toString(limit.permits()), Double.toString(limit.refillPerMilli()));
+                Long.toString(limit.permits()), Double.toString(limit.millisPerPermit()));
         return result.get(0) == 1L ? Optional.empty() : Optional.of(Duration.ofMillis(result.get(1)));
     }
 
@@ -237,7 +237,7 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
         for (int i = 0; i < buckets.size(); i++) {
             keys[i] = buckets.get(i).key();
             args[1 + 2 * i] = Long.toString(buckets.get(i).limit().permits());
-            args[2 + 2 * i] = Double.toString(buckets.get(i).limit().refillPerMilli());
+            args[2 + 2 * i] = Double.toString(buckets.get(i).limit().millisPerPermit());
         }
         if (replayKey != null) {
             keys[buckets.size()] = replayKey;

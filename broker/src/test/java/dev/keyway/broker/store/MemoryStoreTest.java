@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -127,5 +129,23 @@ class MemoryStoreTest extends StoreContract {
     void theDefaultCapacityFollowsTheHeap() {
         long expected = Math.max(100_000, Math.min(20_000_000, Runtime.getRuntime().maxMemory() / 400));
         assertEquals(expected, MemoryReplayStore.defaultCapacity());
+    }
+
+    @Test
+    void theWaitForAPermitIsNeverLongerThanItsShareOfThePeriod() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryRateLimiter limits = new MemoryRateLimiter(clock);
+        RateLimit hourly = new RateLimit(1, Duration.ofHours(1));
+        assertEquals(Optional.empty(), limits.acquire("one-an-hour", hourly));
+        // Same millisecond: the whole hour, not an hour and a millisecond (1 / (1 / 3.6e6) rounds up).
+        assertEquals(Optional.of(Duration.ofHours(1)), limits.acquire("one-an-hour", hourly));
+        clock.millis.addAndGet(1);
+        assertEquals(Optional.of(Duration.ofHours(1).minusMillis(1)), limits.acquire("one-an-hour", hourly));
+
+        RateLimit sevenAMinute = new RateLimit(7, Duration.ofMinutes(1));
+        for (int i = 0; i < 7; i++) {
+            assertEquals(Optional.empty(), limits.acquire("seven-a-minute", sevenAMinute));
+        }
+        assertEquals(Optional.of(Duration.ofMillis(8_572)), limits.acquire("seven-a-minute", sevenAMinute), "60,000 / 7 = 8,571.4 ms, rounded up");
     }
 }
