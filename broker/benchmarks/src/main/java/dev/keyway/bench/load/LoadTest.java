@@ -169,9 +169,11 @@ public final class LoadTest {
             double needed = saturationRate * options.stepSeconds()
                     * (options.repeats() * Arrays.stream(FRACTIONS).sum() + options.overload()) * 1.1;
             if (needed > tokens.remaining()) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "the token pool is too small for this run: %,d left, ~%,.0f needed; pass --tokens %d",
-                        tokens.remaining(), needed, (int) (tokens.used() + needed)));
+                // A fast machine outruns the pool: mint the rest now (the broker idles meanwhile) rather than lose the run.
+                int size = (int) Math.ceil(tokens.used() + needed);
+                log(String.format(Locale.ROOT, "the token pool is too small for the steps at this rate: %,d left, ~%,.0f needed; "
+                        + "growing it to %,d (pass --tokens %d to have them before the run)", tokens.remaining(), needed, size, size));
+                tokens.growTo(size);
             }
 
             Map<Double, List<Measured>> steps = new LinkedHashMap<>();

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TokenCursor implements LoadStep.Requests {
 
-    private final TokenPool pool;
+    private TokenPool pool; // only grown between steps, on the thread that runs them
     private final int bindings;
     private final String hostPort;
     private final boolean warmUp;
@@ -41,6 +41,11 @@ final class TokenCursor implements LoadStep.Requests {
         return RawHttp.post(hostPort, "/v1/exchange",
                 "{\"binding\":\"" + (warmUp ? PolicyGenerator.warmUpBindingFor(t) : PolicyGenerator.bindingFor(t, bindings))
                         + "\",\"token\":\"" + pool.token(t) + "\"}");
+    }
+
+    /** Grows the pool under this cursor to {@code size} tokens; the next request takes the first unused one as before. */
+    void growTo(int size) {
+        pool = pool.grownTo(size);
     }
 
     int used() {
