@@ -56,8 +56,9 @@ public final class RedisStore implements ReplayStore, RateLimiter, AutoCloseable
 
     /**
      * An exchange's store checks in one round trip: ARGV[1] buckets (KEYS[i], capacity and
-     * milliseconds per permit in ARGV[2i], ARGV[2i+1]) in order, stopping at the first without a permit; then, if a further key
-     * is given and every bucket granted, the replay key's SET NX with ARGV[2n+2] ms to live.
+     * milliseconds per permit in ARGV[2i], ARGV[2i+1]) in order, stopping at the first without a
+     * permit; then, if a further key is given and every bucket granted, the replay key's SET NX
+     * with ARGV[2n+2] ms to live.
      * Returns {number of the bucket that refused or 0, milliseconds to wait, replay: 1 first use,
      * 0 used before, -1 not asked}.
      */

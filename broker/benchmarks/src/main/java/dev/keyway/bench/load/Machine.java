@@ -23,7 +23,7 @@ final class Machine {
      * A running DAMON memory monitor, said in the report: its sampling bursts stalled both cores for
      * 8-32 ms every ~0.5 s under load here, which set the p99 (docs/performance.md, "Latest run").
      */
-    static String memoryMonitor() {
+    private static String memoryMonitor() {
         Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
         try (Stream<Path> each = Files.list(kdamonds)) {
             long running = each.filter(k -> {
