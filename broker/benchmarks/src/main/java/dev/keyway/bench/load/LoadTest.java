@@ -115,7 +115,11 @@ public final class LoadTest {
         List<String> jvmArgs = parts.length > 2 ? List.of(parts[2].trim().split("\\s+")) : List.of();
         String name = String.format(Locale.ROOT, "%s store, %,d bindings%s", store, bindings,
                 jvmArgs.isEmpty() ? "" : ", " + String.join(" ", jvmArgs));
-        Path dir = out.resolve(store + "-" + bindings + (jvmArgs.isEmpty() ? "" : "-" + String.join("", jvmArgs).replaceAll("[^A-Za-z0-9]", "")));
+        String dirName = store + "-" + bindings + (jvmArgs.isEmpty() ? "" : "-" + String.join("", jvmArgs).replaceAll("[^A-Za-z0-9]", ""));
+        Path dir = out.resolve(dirName);
+        for (int again = 2; Files.exists(dir); again++) { // the same scenario twice in one run (A/B/A/B comparisons)
+            dir = out.resolve(dirName + "-" + again);
+        }
         Files.createDirectories(dir);
         String loadBefore = Machine.loadAverages();
         log(name + ": starting (load " + loadBefore + ")");

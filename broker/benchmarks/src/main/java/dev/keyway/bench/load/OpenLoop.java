@@ -2,12 +2,8 @@ package dev.keyway.bench.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,24 +25,13 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoop {
 
-    /** One connection: the request in flight (due time) and the response read so far. */
-    private static final class Connection {
-        final SocketChannel channel;
-        ByteBuffer response = ByteBuffer.allocate(16 * 1024);
-        volatile long due;
-
-        Connection(SocketChannel channel) {
-            this.channel = channel;
-        }
-    }
-
     private final InetSocketAddress broker;
     private final LoadStep.Requests requests;
     private final double rate;
     private final double seconds;
     private final int connections;
     private final double drainSeconds;
-    private final LinkedBlockingQueue<Connection> idle = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<LoadConnection> idle = new LinkedBlockingQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Histogram latency = new Histogram(LoadStep.MAX_MICROS, 3);
     private final Histogram sendLag = new Histogram(LoadStep.MAX_MICROS, 3);
@@ -67,9 +52,9 @@ final class OpenLoop {
 
     LoadStep.Result run(String label) throws IOException, InterruptedException {
         try (Selector selector = Selector.open()) {
-            List<Connection> all = new ArrayList<>();
+            List<LoadConnection> all = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
-                Connection connection = connect(selector);
+                LoadConnection connection = LoadConnection.open(broker, selector);
                 all.add(connection);
                 idle.add(connection);
             }
@@ -84,22 +69,10 @@ final class OpenLoop {
             sending = false;
             selector.wakeup();
             receiver.join();
-            for (Connection connection : all) {
-                connection.channel.close();
-            }
+            all.forEach(LoadConnection::close);
             double elapsed = Math.max(seconds, (System.nanoTime() - start) / 1e9);
             return result(label, elapsed);
         }
-    }
-
-    private Connection connect(Selector selector) throws IOException {
-        SocketChannel channel = SocketChannel.open();
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.connect(broker);
-        channel.configureBlocking(false);
-        Connection connection = new Connection(channel);
-        channel.register(selector, SelectionKey.OP_READ, connection);
-        return connection;
     }
 
     private void send(long total, long start, double intervalNanos, long giveUp) {
@@ -110,7 +83,7 @@ final class OpenLoop {
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
             }
-            Connection connection = idle.poll();
+            LoadConnection connection = idle.poll();
             if (connection == null) { // every connection is busy: this request goes out late, counted from due
                 try {
                     connection = idle.poll(Math.max(0, giveUp - now), TimeUnit.NANOSECONDS);
@@ -128,19 +101,16 @@ final class OpenLoop {
                 return;
             }
             sendLag.recordValue(Math.min(LoadStep.MAX_MICROS, (now - due) / 1000));
-            connection.due = due;
+            connection.since = due;
             outstanding.incrementAndGet();
             try {
-                ByteBuffer buffer = ByteBuffer.wrap(request);
-                while (buffer.hasRemaining()) {
-                    if (connection.channel.write(buffer) == 0) {
-                        Thread.onSpinWait(); // the socket buffer is full: the broker is not reading
-                    }
-                }
+                connection.write(request);
             } catch (IOException e) {
-                outstanding.decrementAndGet();
                 synchronized (this) {
                     ioErrors++;
+                }
+                if (connection.fail()) {
+                    outstanding.decrementAndGet();
                 }
             }
         }
@@ -151,7 +121,7 @@ final class OpenLoop {
             while ((sending || outstanding.get() > 0) && System.nanoTime() < giveUp) {
                 selector.select(100);
                 for (SelectionKey key : selector.selectedKeys()) {
-                    read((Connection) key.attachment(), key);
+                    read((LoadConnection) key.attachment());
                 }
                 selector.selectedKeys().clear();
             }
@@ -162,66 +132,23 @@ final class OpenLoop {
         }
     }
 
-    private void read(Connection connection, SelectionKey key) {
+    private void read(LoadConnection connection) {
         try {
-            if (!connection.response.hasRemaining()) {
-                connection.response = ByteBuffer.allocate(connection.response.capacity() * 2)
-                        .put(connection.response.flip());
-            }
-            if (connection.channel.read(connection.response) < 0) {
-                throw new IOException("the broker closed the connection");
-            }
-            int status = complete(connection.response);
+            int status = connection.read();
             if (status > 0) {
-                latency.recordValue(Math.min(LoadStep.MAX_MICROS, (System.nanoTime() - connection.due) / 1000));
+                latency.recordValue(Math.min(LoadStep.MAX_MICROS, (System.nanoTime() - connection.since) / 1000));
                 statuses.incrementAndGet(status);
-                connection.response.clear();
                 outstanding.decrementAndGet();
                 idle.add(connection);
             }
         } catch (IOException | RuntimeException e) {
-            key.cancel();
             synchronized (this) {
                 ioErrors++;
             }
-            outstanding.decrementAndGet();
-        }
-    }
-
-    /** The status once a whole response (headers and Content-Length body) is in {@code buffer}, else 0. */
-    private static int complete(ByteBuffer buffer) throws IOException {
-        byte[] bytes = buffer.array();
-        int end = buffer.position();
-        int headersEnd = -1;
-        for (int i = 3; i < end; i++) {
-            if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
-                headersEnd = i + 1;
-                break;
+            if (connection.fail()) {
+                outstanding.decrementAndGet();
             }
         }
-        if (headersEnd < 0) {
-            return 0;
-        }
-        String headers = new String(bytes, 0, headersEnd, StandardCharsets.US_ASCII);
-        if (!headers.startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP response");
-        }
-        int length = 0;
-        for (String line : headers.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
-                length = Integer.parseInt(line.substring(colon + 1).trim());
-            } else if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("transfer-encoding")) {
-                throw new IOException("chunked responses are not expected from the exchange endpoint");
-            }
-        }
-        if (end - headersEnd < length) {
-            return 0;
-        }
-        if (end - headersEnd > length) {
-            throw new IOException("bytes after the response: the broker answered a request not sent");
-        }
-        return Integer.parseInt(headers.substring(9, 12));
     }
 
     private synchronized LoadStep.Result result(String label, double elapsed) {

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One keep-alive HTTP/1.1 connection to the broker, as lean as a client can be: a request is a
- * pre-built byte array, a response is read for its status and drained. The load generator shares
- * two cores with the broker, so every microsecond it spends is one the broker does not get; a
- * general-purpose client (the JDK's, Netty's) costs several times more per request.
+ * A blocking keep-alive HTTP/1.1 connection for the broker's readiness probe, and the request
+ * bytes every load step sends (pre-built, so sending one is a single write). The load steps read
+ * their responses through {@link LoadConnection} and a selector instead: the generator shares the
+ * two cores with the broker, and a thread blocked per connection cost it a wake-up per response.
  */
 final class RawHttp implements AutoCloseable {
 
@@ -22,20 +22,13 @@ final class RawHttp implements AutoCloseable {
     record Response(int status, byte[] body, boolean closes) {
     }
 
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-
     private final InetSocketAddress address;
     private final int timeoutMillis;
-    private volatile Socket socket;
+    private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    /**
-     * {@code timeoutMillis} 0: reads block without a timeout, one {@code read} system call per
-     * response; with a timeout the JDK makes every read a non-blocking attempt, a {@code poll} and
-     * a second attempt (three calls), which the broker pays for on shared cores. Whoever passes 0
-     * bounds the wait another way ({@link #abort}).
-     */
+    /** {@code timeoutMillis}: for connecting and for each read. */
     RawHttp(InetSocketAddress address, int timeoutMillis) {
         this.address = address;
         this.timeoutMillis = timeoutMillis;
@@ -79,7 +72,7 @@ final class RawHttp implements AutoCloseable {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.setSoTimeout(timeoutMillis);
-        s.connect(address, timeoutMillis > 0 ? timeoutMillis : CONNECT_TIMEOUT_MILLIS);
+        s.connect(address, timeoutMillis);
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
         out = s.getOutputStream();
@@ -151,18 +144,6 @@ final class RawHttp implements AutoCloseable {
             }
         }
         return line.toString();
-    }
-
-    /** Closes the connection from another thread: a read blocked on it fails at once. */
-    void abort() {
-        Socket s = socket;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // already broken: the blocked read fails either way
-            }
-        }
     }
 
     @Override
