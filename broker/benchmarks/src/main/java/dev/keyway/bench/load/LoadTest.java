@@ -35,7 +35,7 @@ import java.util.Optional;
  * <p>Saturation is the most a closed loop gets through, so it needs enough callers at once: with
  * 16 connections the broker's two event loops woke for about one request each time and the
  * exchange threads ran their queue dry. In alternating runs (4 December) 48 reached ratios of 0.48
- * and 0.51 where 16 reached 0.44 and 0.43; 32 and 96 did no better than 48.
+ * and 0.52 where 16 reached 0.44 and 0.43; 32 and 96 did no better than 48.
  */
 public final class LoadTest {
 
