@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keyway.broker.store.MemoryReplayStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,6 +333,13 @@ class ExchangeApiTest {
         assertTrue(metrics.contains("keyway_exchange_shed_total{reason=\"waited\"} 0.0"));
         assertTrue(metrics.contains("keyway_exchange_in_flight 0.0"), "every slot was given back");
         assertTrue(metrics.contains("keyway_exchange_running{lane=\"local\"} 0.0"));
+        assertTrue(gauge(metrics, "keyway_replay_records") >= 1, "the allowed exchange left a live replay record");
+        assertEquals(MemoryReplayStore.defaultCapacity(), gauge(metrics, "keyway_replay_capacity"), "how full the memory store may get");
+    }
+
+    private static double gauge(String prometheus, String name) {
+        return prometheus.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not exported"));
     }
 
     private static JsonNode last(TestBroker broker) throws Exception {
