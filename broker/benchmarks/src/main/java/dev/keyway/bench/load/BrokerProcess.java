@@ -116,6 +116,18 @@ final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** A gauge or counter from the broker's {@code /prometheus} (a line {@code name value}, no labels), if exported. */
+    Optional<Double> metric(String name) {
+        try (RawHttp http = new RawHttp(address, 5000)) {
+            String text = new String(http.send(RawHttp.get("127.0.0.1:" + address.getPort(), "/prometheus"), true).body(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return text.lines().filter(line -> line.startsWith(name + " "))
+                    .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim())).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Micronaut's own "Startup completed in N ms" (context start, excluding JVM boot), when logged. */
     Optional<Integer> micronautStartupMillis() {
         try {

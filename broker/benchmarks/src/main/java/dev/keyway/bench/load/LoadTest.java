@@ -81,7 +81,7 @@ public final class LoadTest {
     record ScenarioResult(String name, CryptoLimit.Limit crypto, double ratio, double cpuRatio, double readySeconds, Optional<Integer> micronautStartupMillis,
                           double rssReadyMiB, String heap, List<Measured> saturation, double saturationRate,
                           Map<Double, List<Measured>> steps, Measured overload, double peakRssMiB, int tokensUsed,
-                          String loadBefore, String loadAfter) {
+                          String loadBefore, String loadAfter, Optional<String> replayStoreWarning) {
     }
 
     /** The profiled run: its throughput (JFR on, so not one of the measured numbers) and where the CPU went. */
@@ -185,6 +185,9 @@ public final class LoadTest {
                 tokens.growTo(size);
             }
 
+            Optional<String> replayStoreWarning = replayStoreWarning(broker, needed);
+            replayStoreWarning.ifPresent(warning -> log("warning: " + warning));
+
             Map<Double, List<Measured>> steps = new LinkedHashMap<>();
             for (int r = 0; r < options.repeats(); r++) {
                 for (double fraction : FRACTIONS) {
@@ -207,12 +210,35 @@ public final class LoadTest {
 
             double peakRss = ProcessStats.peakRssMiB(broker.pid());
             return new ScenarioResult(name, crypto, median(ratios), median(cpuRatios), broker.readySeconds, broker.micronautStartupMillis(), rssReady, heap, saturation,
-                    saturationRate, steps, overload, peakRss, tokens.used(), loadBefore, Machine.loadAverages());
+                    saturationRate, steps, overload, peakRss, tokens.used(), loadBefore, Machine.loadAverages(), replayStoreWarning);
         } finally {
             if (redis != null) {
                 redis.close();
             }
         }
+    }
+
+    /**
+     * When the memory replay store will fill before the steps end. It keeps every exchange until its
+     * token expires, and this test's tokens live for hours, so with a small heap it can fill mid-run;
+     * from then on the broker refuses every exchange with 503 by design, and the steps measure that.
+     */
+    private static Optional<String> replayStoreWarning(BrokerProcess broker, double plannedExchanges) {
+        return replayStoreWarning(broker.metric("keyway_replay_capacity"), broker.metric("keyway_replay_records"), plannedExchanges);
+    }
+
+    /** The warning for these gauge values (absent with the Redis store, which only Redis's memory bounds). */
+    static Optional<String> replayStoreWarning(Optional<Double> capacity, Optional<Double> records, double plannedExchanges) {
+        if (capacity.isEmpty() || records.isEmpty() || records.get() + plannedExchanges <= capacity.get()) {
+            return Optional.empty();
+        }
+        String state = records.get() >= capacity.get()
+                ? String.format(Locale.ROOT, "is already full (%,.0f live records; capacity %,.0f, shards keep some headroom)",
+                        records.get(), capacity.get())
+                : String.format(Locale.ROOT, "holds %,.0f live records of %,.0f", records.get(), capacity.get());
+        return Optional.of(String.format(Locale.ROOT, "the memory replay store %s and the steps plan ~%,.0f more exchanges with "
+                + "tokens that outlive the run: once it is full, the broker refuses every exchange (503 unavailable, by design), "
+                + "so later steps measure refusals (a larger heap, or fewer --repeats, avoids it)", state, plannedExchanges));
     }
 
     /**

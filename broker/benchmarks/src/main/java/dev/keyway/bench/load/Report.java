@@ -34,6 +34,7 @@ final class Report {
         out.append("\nBroker heap as the JVM chose it:\n\n");
         results.forEach(r -> out.append("- ").append(r.name()).append(": ").append(r.heap()).append('\n'));
         out.append('\n');
+        results.forEach(r -> r.replayStoreWarning().ifPresent(w -> out.append("**").append(r.name()).append("**: ").append(w).append(".\n\n")));
 
         out.append("| scenario | load | rate (/s) | achieved (/s) | p50 ms | p99 ms | p99.9 ms | max ms | generator send lag p99 ms (its GC ms) "
                 + "| broker CPU s / 1,000 | redis CPU s / 1,000 | errors (by status) | load avg |\n");
