@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -116,16 +118,26 @@ final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** A gauge or counter from the broker's {@code /prometheus} (a line {@code name value}, no labels), if exported. */
-    Optional<Double> metric(String name) {
+    /**
+     * Gauges or counters from one scrape of the broker's {@code /prometheus} (lines {@code name value},
+     * no labels); a name the broker does not export, or a failed scrape, is left out.
+     */
+    Map<String, Double> metrics(String... names) {
+        Map<String, Double> found = new HashMap<>();
         try (RawHttp http = new RawHttp(address, 5000)) {
             String text = new String(http.send(RawHttp.get("127.0.0.1:" + address.getPort(), "/prometheus"), true).body(),
                     java.nio.charset.StandardCharsets.UTF_8);
-            return text.lines().filter(line -> line.startsWith(name + " "))
-                    .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim())).findFirst();
+            text.lines().forEach(line -> {
+                for (String name : names) {
+                    if (line.startsWith(name + " ")) {
+                        found.put(name, Double.parseDouble(line.substring(name.length() + 1).trim()));
+                    }
+                }
+            });
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            found.clear();
         }
+        return found;
     }
 
     /** Micronaut's own "Startup completed in N ms" (context start, excluding JVM boot), when logged. */

@@ -13,10 +13,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The closed-loop step on one thread: every connection sends its next request as soon as its last
  * response is in, all of them read from one selector. It finds saturation, so the generator must
- * take as little of the shared cores as it can: with a blocking thread per connection, each
- * response woke a thread (a context switch and a {@code read} per exchange), and the generator
- * took 30–40 us of CPU per exchange, 14% of what the broker itself took. Here one
- * {@code epoll_wait} collects every response that arrived meanwhile.
+ * take as little of the shared cores as it can: with a blocking thread per connection each
+ * response woke a thread, and 48 connections (what saturating the broker takes) would be 48 threads.
+ * Here one {@code epoll_wait} collects every response that arrived meanwhile. Against 16 threads
+ * the generator's CPU per exchange moved less than this machine's noise (docs/performance.md).
  */
 final class ClosedLoop {
 

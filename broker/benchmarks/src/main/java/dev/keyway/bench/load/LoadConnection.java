@@ -17,16 +17,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class LoadConnection {
 
-    final SocketChannel channel;
-    SelectionKey key;
+    private final SocketChannel channel;
+    private final SelectionKey key;
     private ByteBuffer response = ByteBuffer.allocate(16 * 1024);
     /** Nanotime the request in flight counts its latency from; written by the sender, read by the receiver. */
     volatile long since;
     /** Whether a request went out and its response is not all in yet. */
     volatile boolean awaiting;
 
-    private LoadConnection(SocketChannel channel) {
+    private LoadConnection(SocketChannel channel, SelectionKey key) {
         this.channel = channel;
+        this.key = key;
     }
 
     static LoadConnection open(InetSocketAddress broker, Selector selector) throws IOException {
@@ -34,8 +35,9 @@ final class LoadConnection {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.connect(broker);
         channel.configureBlocking(false);
-        LoadConnection connection = new LoadConnection(channel);
-        connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+        LoadConnection connection = new LoadConnection(channel, key);
+        key.attach(connection);
         return connection;
     }
 

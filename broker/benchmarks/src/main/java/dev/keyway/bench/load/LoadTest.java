@@ -224,7 +224,9 @@ public final class LoadTest {
      * from then on the broker refuses every exchange with 503 by design, and the steps measure that.
      */
     private static Optional<String> replayStoreWarning(BrokerProcess broker, double plannedExchanges) {
-        return replayStoreWarning(broker.metric("keyway_replay_capacity"), broker.metric("keyway_replay_records"), plannedExchanges);
+        Map<String, Double> gauges = broker.metrics("keyway_replay_capacity", "keyway_replay_records");
+        return replayStoreWarning(Optional.ofNullable(gauges.get("keyway_replay_capacity")),
+                Optional.ofNullable(gauges.get("keyway_replay_records")), plannedExchanges);
     }
 
     /** The warning for these gauge values (absent with the Redis store, which only Redis's memory bounds). */
