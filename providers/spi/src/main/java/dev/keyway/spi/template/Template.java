@@ -7,7 +7,9 @@ import dev.keyway.spi.config.Location;
 import dev.keyway.spi.config.Problems;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +28,15 @@ public final class Template {
     private record Placeholder(ClaimRef claim) implements Part {
     }
 
+    /**
+     * Templates parsed without a problem, by text. A policy repeats a few templates in thousands
+     * of bindings ({@code {{repository}}@{{ref}}}); sharing one parse saves the compile's time and
+     * the compiled policy's heap. Parts do not depend on the catalog, which is checked on every
+     * parse. Bounded: cleared when full, so a reload never keeps a policy's templates for good.
+     */
+    private static final Map<String, Template> PARSED = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 4096;
+
     private final String source;
     private final List<Part> parts;
 
@@ -43,6 +54,20 @@ public final class Template {
      * know. Returns empty when there were errors.
      */
     public static Optional<Template> parse(String text, Location where, ClaimCatalog catalog, Problems problems) {
+        Template parsed = PARSED.get(text);
+        if (parsed == null) {
+            return parseNew(text, where, catalog, problems);
+        }
+        int errors = problems.errorCount();
+        for (Part part : parsed.parts) {
+            if (part instanceof Placeholder p && !p.claim().isPointer() && !catalog.knows(p.claim().text())) {
+                unknownClaim(text, p.claim().text(), where, catalog, problems);
+            }
+        }
+        return problems.errorCount() == errors ? Optional.of(parsed) : Optional.empty();
+    }
+
+    private static Optional<Template> parseNew(String text, Location where, ClaimCatalog catalog, Problems problems) {
         List<Part> parts = new ArrayList<>();
         int errors = problems.errorCount();
         int pos = 0;
@@ -71,15 +96,26 @@ public final class Template {
             } else {
                 ClaimRef ref = ClaimRef.parse(name);
                 if (!ref.isPointer() && !catalog.knows(name)) {
-                    problems.error(where, "template '" + text + "' uses claim '" + name + "', which "
-                            + catalog.describe() + " does not have; reach raw claims with a JSON pointer like {{/"
-                            + name + "}}");
+                    unknownClaim(text, name, where, catalog, problems);
                 }
                 parts.add(new Placeholder(ref));
             }
             pos = close + 2;
         }
-        return problems.errorCount() == errors ? Optional.of(new Template(text, parts)) : Optional.empty();
+        if (problems.errorCount() != errors) {
+            return Optional.empty();
+        }
+        if (PARSED.size() >= MAX_PARSED) {
+            PARSED.clear();
+        }
+        Template template = new Template(text, parts);
+        Template raced = PARSED.putIfAbsent(text, template);
+        return Optional.of(raced != null ? raced : template);
+    }
+
+    private static void unknownClaim(String text, String name, Location where, ClaimCatalog catalog, Problems problems) {
+        problems.error(where, "template '" + text + "' uses claim '" + name + "', which " + catalog.describe()
+                + " does not have; reach raw claims with a JSON pointer like {{/" + name + "}}");
     }
 
     /** The value for this identity, or empty when a claim it uses is missing or not a scalar. */

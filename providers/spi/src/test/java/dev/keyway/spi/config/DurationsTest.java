@@ -53,6 +53,45 @@ class DurationsTest {
         assertTrue(e.getMessage().contains("must not be empty"), e.getMessage());
     }
 
+    /** The regex parse that the hand-written one replaced, as the reference. */
+    private static Duration reference(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(text);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long amount = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            });
+            end = m.end();
+        }
+        return end == text.length() && !text.isEmpty() ? total : null;
+    }
+
+    @Test
+    void readsExactlyWhatTheRegexRead() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "0123456789msmhdx 9";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(12) + 1; n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            Duration expected = reference(text.toString());
+            Duration parsed;
+            try {
+                parsed = Durations.parse(text.toString());
+            } catch (IllegalArgumentException refused) {
+                parsed = null;
+            }
+            assertEquals(expected, parsed, text.toString());
+        }
+    }
+
     static Stream<Arguments> formats() {
         return Stream.of(
                 Arguments.of(Duration.ZERO, "0s"),

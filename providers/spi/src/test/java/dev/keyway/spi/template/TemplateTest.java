@@ -182,4 +182,38 @@ class TemplateTest {
         assertEquals("spiffe://td/#/x#", template.withPlaceholders("#"));
         assertEquals("plain", Template.literal("plain").withPlaceholders("#"));
     }
+    @Test
+    void aRepeatedTemplateIsParsedOnceAndShared() {
+        String text = "{{repository}}@{{ref}}-shared-" + System.nanoTime();
+        Template first = Template.parse(text, WHERE, STRICT, new Problems()).orElseThrow();
+        Template second = Template.parse(text, WHERE, STRICT, new Problems()).orElseThrow();
+        assertTrue(first == second, "one parse serves every binding that writes the same template");
+        assertEquals(Optional.of("acme/api@refs/heads/main-shared-" + text.substring(text.lastIndexOf('-') + 1)),
+                second.render(IDENTITY));
+    }
+
+    @Test
+    void aSharedTemplateIsStillCheckedAgainstEachCatalog() {
+        String text = "{{repository}}:{{sub}}:{{ref}}-" + System.nanoTime();
+        assertTrue(Template.parse(text, WHERE, ClaimCatalog.ANY, new Problems()).isPresent());
+        Problems problems = new Problems();
+        ClaimCatalog narrow = new StrictCatalog(Set.of("ref"));
+        assertEquals(Optional.empty(), Template.parse(text, WHERE, narrow, problems));
+        assertEquals(List.of(
+                "policy.yaml:12: template '" + text + "' uses claim 'repository', which a test issuer does not have;"
+                        + " reach raw claims with a JSON pointer like {{/repository}}",
+                "policy.yaml:12: template '" + text + "' uses claim 'sub', which a test issuer does not have;"
+                        + " reach raw claims with a JSON pointer like {{/sub}}"),
+                problems.all().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void aTemplateWithProblemsIsReportedEveryTime() {
+        String text = "{{repository}}-{{nope-" + System.nanoTime();
+        for (int i = 0; i < 2; i++) {
+            Problems problems = new Problems();
+            assertEquals(Optional.empty(), Template.parse(text, WHERE, STRICT, problems));
+            assertEquals(1, problems.errorCount(), problems.all().toString());
+        }
+    }
 }
