@@ -1,10 +1,7 @@
 package dev.keyway.broker.policy;
 
 import dev.keyway.spi.config.Node.Scalar.ScalarType;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * YAML 1.2 core-schema typing of scalars: {@code no}, {@code on}, {@code 0123} and {@code 1_000}
@@ -20,44 +17,30 @@ final class CoreSchema {
     }
 
     /**
-     * Tags plain untagged scalars with simple character checks. SnakeYAML's default resolver runs
-     * several java.util.regex matches on every plain scalar, keys included, to find YAML 1.1
-     * types that {@link #scalarType} mostly turned back into strings; on a large policy that was
-     * about a third of the time spent reading YAML. This one tags exactly the scalars the core
+     * The tag of a plain untagged scalar, from simple character checks. SnakeYAML's default
+     * resolver runs several java.util.regex matches on every plain scalar, keys included, to find
+     * YAML 1.1 types that {@link #scalarType} mostly turned back into strings; on a large policy
+     * that was about a third of the time spent reading YAML. This tags exactly the scalars the core
      * schema types (everything else is {@code !!str}), plus {@code <<} so merge keys can be refused.
      */
-    static final class CoreResolver extends Resolver {
-
-        @Override
-        protected void addImplicitResolvers() {
-            // none: resolve() decides
+    static Tag plainTag(String value) {
+        if (isNull(value)) {
+            return Tag.NULL;
         }
-
-        @Override
-        public Tag resolve(NodeId kind, String value, boolean implicit) {
-            if (kind != NodeId.scalar || !implicit) {
-                return super.resolve(kind, value, implicit); // collections, quoted or explicitly tagged scalars
-            }
-            if (isNull(value)) {
-                return Tag.NULL;
-            }
-            if (isBoolean(value)) {
-                return Tag.BOOL;
-            }
-            if (value.length() <= MAX_NUMBER_LENGTH && isDecimalInteger(value)) {
-                return Tag.INT;
-            }
-            if (value.length() <= MAX_NUMBER_LENGTH && isDecimalFloat(value)) {
-                return Tag.FLOAT;
-            }
-            return value.equals("<<") ? Tag.MERGE : Tag.STR;
+        if (isBoolean(value)) {
+            return Tag.BOOL;
         }
+        if (value.length() <= MAX_NUMBER_LENGTH && isDecimalInteger(value)) {
+            return Tag.INT;
+        }
+        if (value.length() <= MAX_NUMBER_LENGTH && isDecimalFloat(value)) {
+            return Tag.FLOAT;
+        }
+        return value.equals("<<") ? Tag.MERGE : Tag.STR;
     }
 
-    /** The type of a scalar from its tag: the resolver's, or one the document wrote ({@code !!int 0x1F} stays a string). */
-    static ScalarType scalarType(ScalarNode scalar) {
-        Tag tag = scalar.getTag();
-        String text = scalar.getValue();
+    /** The type of a scalar from its tag: {@link #plainTag}'s, or one the document wrote ({@code !!int 0x1F} stays a string). */
+    static ScalarType scalarType(Tag tag, String text) {
         if (Tag.INT.equals(tag)) {
             return isDecimalInteger(text) ? ScalarType.INTEGER : ScalarType.STRING;
         }

@@ -1,33 +1,38 @@
 package dev.keyway.broker.policy;
 
-import dev.keyway.broker.policy.PolicySources.SourceDocument;
-import dev.keyway.broker.profile.Profile;
 import dev.keyway.spi.config.Fields;
 import dev.keyway.spi.config.Location;
 import dev.keyway.spi.config.Node;
 import dev.keyway.spi.config.Problems;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
  * Policy documents to an immutable {@link PolicySet}. The server, {@code policy check} and
  * {@code policy test} all call this one compiler. Every problem is collected, each with file and
  * line, before the compile fails as a whole: a broken file never half-applies.
+ *
+ * <p>A large policy is mostly bindings, and holding every binding's YAML tree until all files
+ * are read made the garbage collector copy hundreds of megabytes of trees again and again. So
+ * files that cannot declare an issuer (see {@link YamlDocuments#mayHold}) are parsed only once
+ * the issuers are compiled, and each of their bindings is compiled as soon as its file is
+ * parsed; its tree is garbage before the next file is read. The outcome, problems and their
+ * order included, is that of compiling document after document.
  */
 public final class PolicyCompiler {
 
     static final String API_VERSION = "keyway.dev/v1";
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    private static final Node.Mapping NO_SPEC = new Node.Mapping.Builder(0).build(Location.unknown("-"));
 
     private final GrantTypes grantTypes;
 
@@ -37,85 +42,130 @@ public final class PolicyCompiler {
 
     public Compilation compile(List<Path> paths) {
         Problems problems = new Problems();
-        List<SourceDocument> documents = PolicySources.read(paths, problems);
-        if (documents.isEmpty() && !problems.hasErrors()) {
-            problems.error(Location.unknown(paths.toString()), "no policy documents found (*.yaml or *.yml)");
-        }
-        return compile(documents, problems);
+        List<SourceFile> files = PolicySources.files(paths, problems).stream().map(SourceFile::onDisk).toList();
+        return compile(files, paths.toString(), problems);
     }
 
-    Compilation compile(List<SourceDocument> documents, Problems problems) {
-        Map<String, List<Document>> byKind = new HashMap<>();
+    /** {@code where}: the sources as a message names them when they hold no document. */
+    Compilation compile(List<SourceFile> files, String where, Problems problems) {
+        // Files that may declare issuers first, whole; then the others, compiling their bindings as they go.
+        files.parallelStream().forEach(file -> {
+            if (file.read() && YamlDocuments.mayHold(file.text(), "Issuer")) {
+                parse(file, Optional.empty());
+            }
+        });
+        List<ParsedDocument> early = files.stream().flatMap(f -> f.documents().stream()).toList();
+        Problems issuerProblems = new Problems();
+        IssuerCompiler.Issuers issuers = IssuerCompiler.compile(firstOfEachName(early, "Issuer"), issuerProblems);
+        BindingCompiler bindingCompiler = new BindingCompiler(grantTypes, issuers.compiled(), issuers.broken());
+        files.parallelStream().filter(f -> f.text() != null && !f.parsed())
+                .forEach(file -> parse(file, Optional.of(bindingCompiler)));
+
+        List<ParsedDocument> documents = new ArrayList<>();
+        for (SourceFile file : files) {
+            problems.addAll(file.problems());
+            documents.addAll(file.documents());
+        }
+        if (documents.isEmpty() && !problems.hasErrors()) {
+            problems.error(Location.unknown(where), "no policy documents found (*.yaml or *.yml)");
+        }
+        documents.forEach(d -> problems.addAll(d.problems()));
+        Map<String, List<ParsedDocument>> byKind = new HashMap<>();
         Map<String, Location> firstByKindAndName = new HashMap<>();
-        for (Optional<Document> header : inParallel(documents, PolicyCompiler::header, problems)) {
-            header.ifPresent(d -> {
+        for (ParsedDocument parsed : documents) {
+            parsed.document().ifPresent(d -> {
                 Location first = firstByKindAndName.putIfAbsent(d.kind() + "/" + d.name(), d.location());
                 if (first != null) {
                     problems.error(d.location(), "duplicate " + d.kind() + " name '" + d.name() + "' (first at " + first + ")");
                 } else {
-                    byKind.computeIfAbsent(d.kind(), k -> new ArrayList<>()).add(d);
+                    byKind.computeIfAbsent(d.kind(), k -> new ArrayList<>()).add(parsed);
                 }
             });
         }
-        Map<String, IssuerConfig> issuers = new LinkedHashMap<>();
-        Map<String, IssuerConfig> issuersByIss = new HashMap<>();
-        // Issuers that failed but name a known profile: their bindings are still checked against it.
-        Map<String, Profile> brokenIssuers = new HashMap<>();
-        for (Document doc : byKind.getOrDefault("Issuer", List.of())) {
-            Optional<IssuerConfig> compiled = issuer(doc, problems);
-            if (compiled.isEmpty()) {
-                Optional.ofNullable(doc.spec().entries().get("type")).filter(Node.Scalar.class::isInstance)
-                        .map(n -> ((Node.Scalar) n).text()).flatMap(Profile::byId)
-                        .ifPresent(p -> brokenIssuers.put(doc.name(), p));
-            }
-            compiled.ifPresent(issuer -> {
-                IssuerConfig sameIss = issuersByIss.putIfAbsent(issuer.issuer(), issuer);
-                if (sameIss != null) {
-                    problems.error(issuer.location(), "issuer '" + issuer.issuer() + "' is already configured by Issuer '"
-                            + sameIss.name() + "' (" + sameIss.location() + "); a token's iss must select one issuer");
-                }
-                issuers.put(doc.name(), issuer);
-            });
-        }
-        List<Document> bindingDocuments = byKind.getOrDefault("Binding", List.of());
-        BindingCompiler bindingCompiler = new BindingCompiler(grantTypes, issuers, brokenIssuers);
-        List<Optional<Binding>> compiled = inParallel(bindingDocuments, bindingCompiler::compile, problems);
+        problems.addAll(issuerProblems);
         Map<String, Binding> bindings = new LinkedHashMap<>();
         Set<String> failedBindings = new HashSet<>();
-        for (int i = 0; i < bindingDocuments.size(); i++) {
-            String name = bindingDocuments.get(i).name();
-            compiled.get(i).ifPresentOrElse(b -> bindings.put(name, b), () -> failedBindings.add(name));
+        List<ParsedDocument> bindingDocuments = byKind.getOrDefault("Binding", List.of());
+        for (CompiledBinding compiled : compileBindings(bindingDocuments, bindingCompiler)) {
+            problems.addAll(compiled.problems());
+            compiled.binding().ifPresentOrElse(b -> bindings.put(b.name(), b), () -> failedBindings.add(compiled.name()));
         }
         List<PolicyTestCase> tests = new ArrayList<>();
-        for (Document doc : byKind.getOrDefault("PolicyTest", List.of())) {
-            tests.addAll(PolicyTestDocuments.cases(doc, issuers, bindings, failedBindings, problems));
+        for (ParsedDocument parsed : byKind.getOrDefault("PolicyTest", List.of())) {
+            tests.addAll(PolicyTestDocuments.cases(parsed.document().orElseThrow(), issuers.compiled(), bindings,
+                    failedBindings, problems));
         }
         if (problems.hasErrors()) {
             return new Compilation(Optional.empty(), problems.all());
         }
-        PolicySet policy = new PolicySet(issuers, bindings, tests);
+        PolicySet policy = new PolicySet(issuers.compiled(), bindings, tests);
         PolicyLinter.lint(policy, problems);
         return new Compilation(Optional.of(policy), problems.all());
     }
 
     /**
-     * Runs {@code work} on every item on the common fork-join pool (documents are independent);
-     * each item reports into its own Problems, merged here in item order, so the outcome and the
-     * order of problems are exactly those of a loop.
+     * A document after its envelope was read: the envelope (empty when it was broken), what
+     * reading it found, and for a binding compiled as soon as its file was parsed, the outcome;
+     * such a binding keeps its envelope without the spec.
      */
-    private static <T, R> List<R> inParallel(List<T> items, BiFunction<T, Problems, R> work, Problems problems) {
-        record Result<R>(R value, Problems problems) {
+    record ParsedDocument(Optional<Document> document, Problems problems, Optional<CompiledBinding> compiled) {
+    }
+
+    /** A binding's compile: the binding, or empty when it failed, and the problems it reported. */
+    record CompiledBinding(String name, Optional<Binding> binding, Problems problems) {
+
+        static CompiledBinding of(Document doc, BindingCompiler compiler) {
+            Problems problems = new Problems();
+            return new CompiledBinding(doc.name(), compiler.compile(doc, problems), problems);
         }
-        List<Result<R>> results = items.parallelStream().map(item -> {
-            Problems own = new Problems();
-            return new Result<>(work.apply(item, own), own);
-        }).toList();
-        List<R> values = new ArrayList<>(results.size());
-        for (Result<R> result : results) {
-            problems.addAll(result.problems());
-            values.add(result.value());
+    }
+
+    /**
+     * Parses a file into documents and reads their envelopes; with {@code bindingCompiler}, also
+     * compiles its bindings. Only a file that cannot declare an issuer is parsed with one.
+     */
+    private static void parse(SourceFile file, Optional<BindingCompiler> bindingCompiler) {
+        List<Node> roots = YamlDocuments.read(file.name(), file.text(), file.problems());
+        List<ParsedDocument> documents = new ArrayList<>(roots.size());
+        for (Node root : roots) {
+            Problems problems = new Problems();
+            Optional<Document> document = header(root, problems);
+            Optional<Document> binding = document.filter(d -> d.kind().equals("Binding"));
+            if (bindingCompiler.isPresent() && binding.isPresent()) {
+                documents.add(new ParsedDocument(binding.map(Document::withoutSpec), problems,
+                        Optional.of(CompiledBinding.of(binding.get(), bindingCompiler.get()))));
+                continue;
+            }
+            if (bindingCompiler.isPresent() && document.filter(d -> d.kind().equals("Issuer")).isPresent()) {
+                // YamlDocuments.mayHold said this file could not spell Issuer: issuers were compiled without it.
+                throw new IllegalStateException("an Issuer document in " + file.name() + " was found after the issuers were compiled");
+            }
+            documents.add(new ParsedDocument(document, problems, Optional.empty()));
         }
-        return values;
+        file.parsedAs(documents);
+    }
+
+    /** The documents of {@code kind}, each name once (the first; later ones are reported as duplicates). */
+    private static List<Document> firstOfEachName(List<ParsedDocument> parsed, String kind) {
+        Set<String> names = new HashSet<>();
+        List<Document> documents = new ArrayList<>();
+        for (ParsedDocument p : parsed) {
+            p.document().filter(d -> d.kind().equals(kind) && names.add(d.name())).ifPresent(documents::add);
+        }
+        return documents;
+    }
+
+    /** Every binding's outcome in document order: compiled with its file, or now, in parallel. */
+    private static List<CompiledBinding> compileBindings(List<ParsedDocument> documents, BindingCompiler compiler) {
+        List<Document> pending = documents.stream().filter(d -> d.compiled().isEmpty())
+                .map(d -> d.document().orElseThrow()).toList();
+        Iterator<CompiledBinding> compiledNow = pending.parallelStream().map(d -> CompiledBinding.of(d, compiler))
+                .toList().iterator();
+        List<CompiledBinding> outcomes = new ArrayList<>(documents.size());
+        for (ParsedDocument d : documents) {
+            outcomes.add(d.compiled().orElseGet(compiledNow::next));
+        }
+        return outcomes;
     }
 
     /** A document's envelope: apiVersion, kind, metadata.name, and its spec (empty when it was not a mapping). */
@@ -128,10 +178,15 @@ public final class PolicyCompiler {
         Fields fields(Problems problems) {
             return new Fields(spec, kind + " '" + name + "'", problems);
         }
+
+        /** The envelope alone, once the spec was compiled: what the rest of the compile needs. */
+        Document withoutSpec() {
+            return new Document(kind, name, NO_SPEC, location);
+        }
     }
 
-    private static Optional<Document> header(SourceDocument source, Problems problems) {
-        Fields root = Fields.of(source.root(), "document", problems);
+    static Optional<Document> header(Node document, Problems problems) {
+        Fields root = Fields.of(document, "document", problems);
         Optional<String> apiVersion = root.requiredString("apiVersion");
         Optional<String> kind = root.requiredString("kind");
         Optional<Fields> metadata = root.mapping("metadata");
@@ -173,49 +228,4 @@ public final class PolicyCompiler {
         return Optional.of(new Document(what, name.get(), specMapping, root.location()));
     }
 
-    private static Optional<IssuerConfig> issuer(Document doc, Problems problems) {
-        Fields spec = doc.fields(problems);
-        int errors = problems.errorCount();
-        Optional<Profile> profile = spec.requiredString("type").flatMap(type -> {
-            Optional<Profile> p = Profile.byId(type);
-            if (p.isEmpty()) {
-                problems.error(spec.location("type"), "Issuer '" + doc.name() + "': type '" + type + "' is not one of " + Profile.ids());
-            }
-            return p;
-        });
-        Optional<String> iss = spec.requiredString("issuer");
-        List<String> audiences = spec.stringList("audiences").orElse(List.of());
-        Optional<String> jwksUri = spec.string("jwks-uri");
-        Optional<String> jwksFile = spec.string("jwks-file");
-        Optional<Duration> maxTokenAge = spec.duration("max-token-age");
-        ReplayMode replay = spec.string("replay").flatMap(r -> {
-            Optional<ReplayMode> mode = ReplayMode.byId(r);
-            if (mode.isEmpty()) {
-                problems.error(spec.location("replay"), "Issuer '" + doc.name() + "': replay '" + r
-                        + "' is not one of single-use | per-binding | off");
-            }
-            return mode;
-        }).orElse(ReplayMode.PER_BINDING);
-        spec.finish();
-        if (jwksUri.isPresent() && jwksFile.isPresent()) {
-            problems.error(spec.location("jwks-file"), "Issuer '" + doc.name() + "': set jwks-uri or jwks-file, not both");
-        }
-        jwksUri.flatMap(Urls::checkFetchable).ifPresent(reason ->
-                problems.error(spec.location("jwks-uri"), "Issuer '" + doc.name() + "': jwks-uri " + reason));
-        if (iss.isPresent() && iss.get().isBlank()) {
-            problems.error(spec.location("issuer"), "Issuer '" + doc.name() + "': issuer must not be empty");
-        } else if (iss.isPresent() && jwksUri.isEmpty() && jwksFile.isEmpty()) {
-            // Keys will be discovered from the issuer URL itself, so it must be safe to fetch.
-            Urls.checkFetchable(iss.get()).ifPresent(reason -> problems.error(spec.location("issuer"),
-                    "Issuer '" + doc.name() + "': issuer " + reason
-                            + " (or set jwks-uri / jwks-file to use a non-URL issuer)"));
-        }
-        maxTokenAge.filter(age -> age.isZero() || age.isNegative()).ifPresent(age ->
-                problems.error(spec.location("max-token-age"), "Issuer '" + doc.name() + "': max-token-age must be positive"));
-        if (problems.errorCount() > errors || profile.isEmpty() || iss.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new IssuerConfig(doc.name(), profile.get(), iss.get(), audiences, jwksUri, jwksFile,
-                maxTokenAge, replay, doc.location()));
-    }
 }

@@ -5,10 +5,8 @@ import dev.keyway.spi.config.Node;
 import dev.keyway.spi.config.Problems;
 import java.io.Reader;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -16,10 +14,10 @@ import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
- * Reads YAML into {@link Node} trees that remember each value's line. Uses SnakeYAML's composer
- * only (no object construction), so a document can never instantiate anything; duplicate keys
- * are reported, not silently overwritten. Scalars are typed by the YAML 1.2 core schema
- * ({@link CoreSchema}).
+ * Reads YAML into {@link Node} trees that remember each value's line: SnakeYAML's parser, then
+ * {@link YamlComposer} (no object construction, so a document can never instantiate anything).
+ * Duplicate keys are reported, not silently overwritten. Scalars are typed by the YAML 1.2 core
+ * schema ({@link CoreSchema}). A file that is not valid YAML yields one problem and no documents.
  */
 final class YamlDocuments {
 
@@ -30,22 +28,11 @@ final class YamlDocuments {
 
     static List<Node> read(String file, String text, Problems problems) {
         LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true); // we report duplicates ourselves, with both lines
-        options.setMaxAliasesForCollections(20);
         options.setCodePointLimit(MAX_FILE_CODE_POINTS);
-        options.setNestingDepthLimit(50);
-        List<Node> documents = new ArrayList<>();
-        NodeConverter converter = new NodeConverter(file, problems);
         try (Reader reader = new StringReader(text)) {
-            // The composer alone, as Yaml.composeAll builds it, with the core-schema resolver.
-            Composer composer = new Composer(new ParserImpl(new StreamReader(reader), options),
-                    new CoreSchema.CoreResolver(), options);
-            while (composer.checkNode()) {
-                org.yaml.snakeyaml.nodes.Node root = composer.getNode();
-                if (root != null) {
-                    documents.add(converter.convert(root));
-                }
-            }
+            return new YamlComposer(new ParserImpl(new StreamReader(reader), options), file, problems).documents();
+        } catch (YamlComposer.Refused e) {
+            problems.error(e.location(), "not valid YAML: " + e.getMessage());
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             // An unclosed quote or bracket is only noticed at the end of the file: point at where it opened.
@@ -54,12 +41,36 @@ final class YamlDocuments {
             }
             int line = mark != null ? mark.getLine() + 1 : 0;
             problems.error(new Location(file, line), "not valid YAML: " + firstLine(e.getProblem()));
-            return List.of();
         } catch (YAMLException | java.io.IOException e) {
             problems.error(Location.unknown(file), "not valid YAML: " + firstLine(e.getMessage()));
-            return List.of();
         }
-        return documents;
+        return List.of();
+    }
+
+    /**
+     * Whether a scalar in {@code text} could read as {@code word} (letters only), without parsing
+     * it. Scalar text is written out in the document except what a double-quoted scalar's escapes
+     * make: a hex or Unicode escape (a backslash and x, u or U) can make any letter, and
+     * an escaped line break joins two lines with nothing between them. Every other escape makes a
+     * character that is not a letter, and folding a line break makes a space or newline. So a text
+     * that neither contains the word nor one of these escapes cannot hold it; an alias only repeats
+     * a scalar of the same text. False positives cost nothing but time.
+     */
+    static boolean mayHold(String text, String word) {
+        if (text.contains(word)) {
+            return true;
+        }
+        for (int i = text.indexOf('\\'); i >= 0 && i + 1 < text.length(); i = text.indexOf('\\', i + 1)) {
+            switch (text.charAt(i + 1)) {
+                case 'x', 'u', 'U', '\n', '\r', '\u0085', '\u2028', '\u2029' -> {
+                    return true;
+                }
+                default -> {
+                    // an escape that makes no letter, or a backslash outside double quotes
+                }
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String message) {

@@ -2,11 +2,8 @@ package dev.keyway.broker.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.keyway.broker.policy.PolicySources.SourceDocument;
-import dev.keyway.spi.config.Node;
 import dev.keyway.spi.config.Problem;
 import dev.keyway.spi.config.Problems;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Compiles policy written inline in a test, through the same YAML reader and compiler the broker uses. */
@@ -51,12 +48,7 @@ final class InlinePolicy {
     }
 
     static Compilation compile(String yaml) {
-        Problems problems = new Problems();
-        List<SourceDocument> documents = new ArrayList<>();
-        for (Node root : YamlDocuments.read(FILE, yaml, problems)) {
-            documents.add(new SourceDocument(FILE, root));
-        }
-        return new PolicyCompiler(GrantTypes.discover()).compile(documents, problems);
+        return new PolicyCompiler(GrantTypes.discover()).compile(List.of(SourceFile.inMemory(FILE, yaml)), FILE, new Problems());
     }
 
     /** Compiles and insists there were no errors. */
