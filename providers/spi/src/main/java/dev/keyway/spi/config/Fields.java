@@ -2,10 +2,8 @@ package dev.keyway.spi.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Strict reading of one mapping: every getter records the key as known and reports a wrong type
@@ -15,14 +13,19 @@ import java.util.Set;
 public final class Fields {
 
     private final Node.Mapping mapping;
+    private final FrozenMap<Node> entries;
     private final String what;
     private final Problems problems;
-    private final Set<String> known = new HashSet<>();
+    /** By row of the mapping: whether a getter asked for that key (a set of names cost a large policy's compile dearly). */
+    private final boolean[] asked;
 
+    @SuppressWarnings("unchecked")
     public Fields(Node.Mapping mapping, String what, Problems problems) {
         this.mapping = mapping;
+        this.entries = (FrozenMap<Node>) mapping.entries(); // a Mapping always holds its entries frozen
         this.what = what;
         this.problems = problems;
+        this.asked = new boolean[entries.size()];
     }
 
     /** Reads {@code node} as a mapping, or reports it and returns an empty one. */
@@ -57,8 +60,12 @@ public final class Fields {
     }
 
     public Optional<Node> node(String key) {
-        known.add(key);
-        return Optional.ofNullable(mapping.entries().get(key));
+        int row = entries.row(key);
+        if (row < 0) {
+            return Optional.empty();
+        }
+        asked[row] = true;
+        return Optional.of(entries.value(row));
     }
 
     public Optional<Node> requiredNode(String key) {
@@ -125,8 +132,9 @@ public final class Fields {
 
     /** Reports each key that no getter asked for: strict loading catches typos like 'audiance'. */
     public void finish() {
-        for (String key : mapping.entries().keySet()) {
-            if (!known.contains(key)) {
+        for (int row = 0; row < asked.length; row++) {
+            if (!asked[row]) {
+                String key = entries.key(row);
                 problems.error(mapping.keyLocation(key), what + ": unknown field '" + key + "'");
             }
         }

@@ -91,7 +91,7 @@ final class FrozenMap<V> extends AbstractMap<String, V> {
     }
 
     /** The row holding {@code key}, or -1. */
-    private int row(Object key) {
+    int row(Object key) {
         if (key == null) {
             return -1;
         }
@@ -111,12 +111,12 @@ final class FrozenMap<V> extends AbstractMap<String, V> {
         return -1;
     }
 
-    private String key(int row) {
+    String key(int row) {
         return (String) table[row * rowLength];
     }
 
     @SuppressWarnings("unchecked")
-    private V value(int row) {
+    V value(int row) {
         return (V) table[row * rowLength + column];
     }
 
