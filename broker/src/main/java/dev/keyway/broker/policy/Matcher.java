@@ -20,15 +20,15 @@ public sealed interface Matcher {
     /** The matcher as policy wrote it, for {@code explain: full} and lint messages. */
     String describe();
 
-    record Exact(String value) implements Matcher {
-        @Override
-        public boolean matches(String actual) {
-            return value.equals(actual);
+    /** {@code literals}: the value as a set, made once: matchers are shared, and every binding using one asks. */
+    record Exact(String value, Set<String> literals) implements Matcher {
+        Exact(String value) {
+            this(value, Set.of(value));
         }
 
         @Override
-        public Set<String> literals() {
-            return Set.of(value);
+        public boolean matches(String actual) {
+            return value.equals(actual);
         }
 
         @Override

@@ -27,12 +27,16 @@ final class PolicyLinter {
     private PolicyLinter() {
     }
 
+    /** Bindings are linted in parallel, each into its own problems; warnings sort by file and line anyway. */
     static void lint(PolicySet policy, Problems problems) {
-        for (Binding binding : policy.bindings()) {
-            unpinnedOwner(binding, problems);
-            githubNamesWithoutIds(binding, problems);
-            productionWithoutRef(binding, problems);
-        }
+        List<Problems> warnings = policy.bindings().parallelStream().map(binding -> {
+            Problems own = new Problems();
+            unpinnedOwner(binding, own);
+            githubNamesWithoutIds(binding, own);
+            productionWithoutRef(binding, own);
+            return own;
+        }).toList();
+        warnings.forEach(problems::addAll);
     }
 
     private static void unpinnedOwner(Binding binding, Problems problems) {
