@@ -69,18 +69,7 @@ public final class PolicyCompiler {
             problems.error(Location.unknown(where), "no policy documents found (*.yaml or *.yml)");
         }
         documents.forEach(d -> problems.addAll(d.problems()));
-        Map<String, List<ParsedDocument>> byKind = new HashMap<>();
-        Map<String, Location> firstByKindAndName = new HashMap<>();
-        for (ParsedDocument parsed : documents) {
-            parsed.document().ifPresent(d -> {
-                Location first = firstByKindAndName.putIfAbsent(d.kind() + "/" + d.name(), d.location());
-                if (first != null) {
-                    problems.error(d.location(), "duplicate " + d.kind() + " name '" + d.name() + "' (first at " + first + ")");
-                } else {
-                    byKind.computeIfAbsent(d.kind(), k -> new ArrayList<>()).add(parsed);
-                }
-            });
-        }
+        Map<String, List<ParsedDocument>> byKind = byKind(documents, problems);
         problems.addAll(issuerProblems);
         Map<String, Binding> bindings = new LinkedHashMap<>();
         Set<String> failedBindings = new HashSet<>();
@@ -142,6 +131,23 @@ public final class PolicyCompiler {
             documents.add(new ParsedDocument(document, problems, Optional.empty()));
         }
         file.parsedAs(documents);
+    }
+
+    /** The documents by kind, each name once: a later document of the same kind and name is reported, not kept. */
+    private static Map<String, List<ParsedDocument>> byKind(List<ParsedDocument> documents, Problems problems) {
+        Map<String, List<ParsedDocument>> byKind = new HashMap<>();
+        Map<String, Location> firstByKindAndName = new HashMap<>();
+        for (ParsedDocument parsed : documents) {
+            parsed.document().ifPresent(d -> {
+                Location first = firstByKindAndName.putIfAbsent(d.kind() + "/" + d.name(), d.location());
+                if (first != null) {
+                    problems.error(d.location(), "duplicate " + d.kind() + " name '" + d.name() + "' (first at " + first + ")");
+                } else {
+                    byKind.computeIfAbsent(d.kind(), k -> new ArrayList<>()).add(parsed);
+                }
+            });
+        }
+        return byKind;
     }
 
     /** The documents of {@code kind}, each name once (the first; later ones are reported as duplicates). */

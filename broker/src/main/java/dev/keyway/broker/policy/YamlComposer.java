@@ -5,10 +5,12 @@ import dev.keyway.spi.config.Node;
 import dev.keyway.spi.config.Problems;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
@@ -60,7 +62,7 @@ final class YamlComposer {
     /** The current document's anchors; a collection is present (as {@link #opening}'s marker) while it is being read. */
     private final Map<String, Node> anchors = new HashMap<>();
     /** Markers of the anchored collections being read: an alias back to one of them is a cycle. */
-    private final Map<Node, Boolean> opening = new IdentityHashMap<>();
+    private final Set<Node> opening = Collections.newSetFromMap(new IdentityHashMap<>());
     private int collectionAliases;
     private int depth;
 
@@ -109,7 +111,7 @@ final class YamlComposer {
         Node marker = null;
         if (event.getAnchor() != null) {
             marker = new Node.Scalar("", Node.Scalar.ScalarType.NULL, location);
-            opening.put(marker, Boolean.TRUE);
+            opening.add(marker);
             anchors.put(event.getAnchor(), marker);
         }
         Node node = event instanceof MappingStartEvent ? mapping(location) : sequence(location);
@@ -171,7 +173,7 @@ final class YamlComposer {
         if (node == null) {
             throw new Refused(location(event.getStartMark()), "found undefined alias " + event.getAnchor());
         }
-        if (opening.containsKey(node)) {
+        if (opening.contains(node)) {
             problems.error(node.location(), "recursive alias: a collection cannot contain itself");
             return new Node.Scalar("", Node.Scalar.ScalarType.NULL, node.location());
         }

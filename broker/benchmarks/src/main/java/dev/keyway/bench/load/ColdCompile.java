@@ -1,6 +1,5 @@
 package dev.keyway.bench.load;
 
-import dev.keyway.bench.fixtures.IssuerKey;
 import dev.keyway.bench.fixtures.Policies;
 import dev.keyway.bench.fixtures.PolicyGenerator;
 import dev.keyway.broker.policy.Compilation;
@@ -34,22 +33,16 @@ public final class ColdCompile {
             compileOnce(Path.of(args[1]));
             return;
         }
-        Path jar = Path.of("broker/target/keyway-broker.jar");
-        int runs = 5;
-        int bindings = 100_000;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--jar" -> jar = Path.of(args[i + 1]);
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--bindings" -> bindings = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        HarnessOptions options = HarnessOptions.parse(args, 100_000);
+        Path jar = options.jar();
+        int runs = options.runs();
+        int bindings = options.bindings();
         Path dir = Files.createTempDirectory("keyway-compile");
-        Path jwks = dir.resolve("issuer.jwks.json");
-        Files.writeString(jwks, IssuerKey.generate("RS256").publicJwks());
-        Path policy = dir.resolve("policy");
-        long bytes = PolicyGenerator.write(policy, jwks, bindings);
+        Path policy = PolicyGenerator.writeWithNewKey(dir, bindings);
+        long bytes;
+        try (var files = Files.list(policy)) {
+            bytes = files.mapToLong(f -> f.toFile().length()).sum();
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String self = Path.of(ColdCompile.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         double[] compile = new double[runs];

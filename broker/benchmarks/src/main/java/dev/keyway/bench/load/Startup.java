@@ -1,6 +1,5 @@
 package dev.keyway.bench.load;
 
-import dev.keyway.bench.fixtures.IssuerKey;
 import dev.keyway.bench.fixtures.PolicyGenerator;
 import dev.keyway.broker.keys.SigningKeys;
 import java.nio.file.Files;
@@ -23,21 +22,11 @@ public final class Startup {
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of("broker/target/keyway-broker.jar");
-        int runs = 5;
-        int bindings = 10;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--jar" -> jar = Path.of(args[i + 1]);
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--bindings" -> bindings = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        HarnessOptions options = HarnessOptions.parse(args, 10);
+        Path jar = options.jar();
+        int runs = options.runs();
         Path dir = Files.createTempDirectory("keyway-startup");
-        Path jwks = dir.resolve("issuer.jwks.json");
-        Files.writeString(jwks, IssuerKey.generate("RS256").publicJwks());
-        PolicyGenerator.write(dir.resolve("policy"), jwks, bindings);
+        PolicyGenerator.writeWithNewKey(dir, options.bindings());
         SigningKeys.init(dir.resolve("keys"));
         Path archive = dir.resolve("keyway.jsa");
         System.out.printf(Locale.ROOT, "| JVM options | ready from JVM launch, median of %d (min – max) | Micronaut's own startup, median | CPU s used by then, median | load avg |%n"
