@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The YAML reader types scalars with {@link CoreSchema.CoreResolver} and character checks. This
+ * The YAML reader types scalars with {@link CoreSchema#plainTag} and character checks. This
  * pins that to the typing it replaced, kept here as the reference: SnakeYAML's default (YAML 1.1)
  * resolver followed by the core-schema regexes. Every value is tried plain, quoted and with explicit
  * tags, in block and flow collections.
@@ -88,7 +88,7 @@ class CoreSchemaTest {
         return ((Node.Scalar) mapping.entries().get("v")).type();
     }
 
-    /** The typing before CoreResolver: SnakeYAML's YAML 1.1 tags, narrowed to the core schema. */
+    /** The typing before CoreSchema.plainTag: SnakeYAML's YAML 1.1 tags, narrowed to the core schema. */
     private static ScalarType reference(String yaml) {
         org.yaml.snakeyaml.nodes.Node root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
         MappingNode mapping = (MappingNode) (root instanceof SequenceNode list ? list.getValue().get(0) : root);
