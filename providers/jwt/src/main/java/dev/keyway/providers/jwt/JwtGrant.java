@@ -1,6 +1,7 @@
 package dev.keyway.providers.jwt;
 
 import dev.keyway.spi.GrantConfig;
+import dev.keyway.spi.config.FrozenMap;
 import dev.keyway.spi.template.Template;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,10 @@ record JwtGrant(List<String> audiences, Optional<Template> subject, Map<String, 
 
     JwtGrant {
         audiences = List.copyOf(audiences);
-        claims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims)); // keep the order policy wrote
+        Map<String, List<Template>> exact = new LinkedHashMap<>();
+        claims.forEach((name, templates) -> exact.put(name, List.copyOf(templates)));
+        claims = FrozenMap.copyOf(exact); // the order policy wrote, in one array: every binding keeps one
+
         listClaims = Map.copyOf(listClaims);
     }
 

@@ -19,9 +19,10 @@ import java.util.function.IntFunction;
  * copy. Entries sit in rows of the table: the key first, then the value at {@code column}. A
  * {@link Node.Mapping}'s entries and key locations are two maps over one table of rows
  * (key, node, key location) and share its index ({@link Node.Mapping.Builder}). Small maps are
- * scanned; larger ones get an open-addressing index. Keys and values are never null.
+ * scanned; larger ones get an open-addressing index. Keys and values are never null. Providers
+ * use it for what a compiled grant keeps per binding in policy order.
  */
-final class FrozenMap<V> extends AbstractMap<String, V> {
+public final class FrozenMap<V> extends AbstractMap<String, V> {
 
     /** Up to this many keys a scan of the keys beats hashing. */
     private static final int SCAN_LIMIT = 8;
@@ -42,7 +43,7 @@ final class FrozenMap<V> extends AbstractMap<String, V> {
 
     /** {@code map} itself when it is already frozen, else an ordered copy. */
     @SuppressWarnings("unchecked")
-    static <V> FrozenMap<V> copyOf(Map<String, ? extends V> map) {
+    public static <V> FrozenMap<V> copyOf(Map<String, ? extends V> map) {
         if (map instanceof FrozenMap<?> frozen) {
             return (FrozenMap<V>) frozen;
         }
