@@ -214,6 +214,14 @@ class JwtIssuerTest {
         assertEquals("jwt", issuer.type());
     }
 
+    @Test
+    void extraClaimsKeepThePolicysOrder() {
+        GrantConfig config = compileClean(map(20, "audience", str(21, "vault"),
+                "claims", map(22, "zeta", str(23, "z"), "alpha", str(24, "a"), "mid", list(25, str(25, "m")))));
+        assertEquals(List.of("audience", "subject", "claims.zeta", "claims.alpha", "claims.mid"),
+                List.copyOf(config.describe().keySet()));
+    }
+
     // --- issue -----------------------------------------------------------------------------------------------
 
     private static Identity identity(Map<String, Object> claims) {
