@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyway.spi.config.Problem;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -122,9 +123,14 @@ class FileByFileCompileTest {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("00-issuers.yaml", ISSUERS);
         files.put("10-bindings.yaml", BINDINGS);
+        // Broken mid-file: the appended comment would move an error found at the end of the stream.
+        files.put("15-broken.yaml", "apiVersion: keyway.dev/v1\nkind: Binding\nmetadata: {name: x}}\nspec: {}\n");
         files.put("20-late.yaml", LATE);
         Path fileByFile = write("file-by-file", files, false);
         Path whole = write("whole", files, true);
+        for (Path policy : List.of(fileByFile, whole)) {
+            Files.write(policy.resolve("17-latin1.yaml"), "kind: Binding # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
         assertFalse(YamlDocuments.mayHold(BINDINGS, "Issuer"), "the bindings file takes the file-by-file path");
 
         Compilation streamed = compile(fileByFile);
@@ -141,6 +147,10 @@ class FileByFileCompileTest {
                 && p.contains("duplicate Binding name 'first-there'")), reported.toString());
         assertTrue(reported.stream().noneMatch(p -> p.contains("only-in-the-duplicate")),
                 "a duplicate is reported, not compiled: " + reported);
+        assertTrue(reported.stream().anyMatch(p -> p.startsWith("<policy>/15-broken.yaml:") && p.contains("not valid YAML")),
+                reported.toString());
+        assertTrue(reported.stream().anyMatch(p -> p.startsWith("<policy>/17-latin1.yaml") && p.contains("not UTF-8")),
+                reported.toString());
     }
 
     @Test
