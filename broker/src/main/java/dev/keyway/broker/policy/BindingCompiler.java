@@ -37,6 +37,8 @@ final class BindingCompiler {
     private final Map<String, Profile> brokenIssuers;
     private final MatcherCompiler matchers = new MatcherCompiler();
     private final Map<String, ClaimRef> claimRefs = new ConcurrentHashMap<>();
+    /** Values many bindings hold equal copies of (a max-ttl, a guard's opt-ins): one each, as for matchers. */
+    private final Map<Object, Object> values = new ConcurrentHashMap<>();
 
     /**
      * {@code issuers}: the issuers that compiled; {@code brokenIssuers}: those that failed but name
@@ -85,7 +87,7 @@ final class BindingCompiler {
                 literals.put(c.name(), c.matcher().literals());
             }
         }
-        return Optional.of(new Binding(doc.name(), issuer.get(), conditions, new GuardOptIn(allowUntrusted, literals),
+        return Optional.of(new Binding(doc.name(), issuer.get(), conditions, shared(new GuardOptIn(allowUntrusted, literals)),
                 grant.get(), doc.location()));
     }
 
@@ -132,7 +134,7 @@ final class BindingCompiler {
                     + "' is not implemented by any provider (available: " + grantTypes.available() + ")");
             return Optional.empty();
         }
-        Duration ttl = maxTtl.orElse(DEFAULT_MAX_TTL);
+        Duration ttl = shared(maxTtl.orElse(DEFAULT_MAX_TTL));
         Optional<GrantConfig> config = provider.get().compile(new GrantDefinition(binding, fields, profile, ttl), problems);
         if (config.isEmpty()) {
             return Optional.empty();
@@ -143,5 +145,11 @@ final class BindingCompiler {
             return Optional.empty();
         }
         return Optional.of(new Grant(type.get(), ttl, config.get(), provider.get()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T shared(T value) {
+        Object first = values.putIfAbsent(value, value);
+        return first != null ? (T) first : value;
     }
 }

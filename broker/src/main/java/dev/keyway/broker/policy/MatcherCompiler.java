@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * one-key mapping is {@code glob}, {@code regex} or {@code not}. Every pattern is compiled here,
  * once; a bad one is a load error with its line.
  *
- * <p>One instance serves one policy compile and shares matchers by their source: a large policy
- * repeats the same glob or regex in thousands of bindings, and each compiled RE2/J program costs
- * time and over a kilobyte of heap. Matchers and RE2/J patterns are immutable and safe to share
+ * <p>One instance serves one policy compile and shares matchers by their source and value: a
+ * large policy repeats the same glob or regex in thousands of bindings, and each compiled RE2/J
+ * program costs time and over a kilobyte of heap. Matchers and RE2/J patterns are immutable and safe to share
  * across threads (a pattern keeps a pool of matching machines). The cache dies with the compile,
  * so a reload never keeps patterns that left the policy. Thread-safe: bindings compile in parallel.
  */
@@ -27,9 +27,17 @@ final class MatcherCompiler {
 
     private final Map<String, Matcher.Glob> globs = new ConcurrentHashMap<>();
     private final Map<String, Matcher.Regex> regexes = new ConcurrentHashMap<>();
+    /**
+     * Every condition's matcher once: bindings repeat the same conditions ({@code refs/heads/main},
+     * {@code [production, staging]}) thousands of times, and matchers are records, equal by value.
+     */
+    private final Map<Matcher, Matcher> shared = new ConcurrentHashMap<>();
 
     Optional<Matcher> compile(String claim, Node node, Problems problems) {
-        return compile(claim, node, problems, true);
+        return compile(claim, node, problems, true).map(matcher -> {
+            Matcher first = shared.putIfAbsent(matcher, matcher);
+            return first != null ? first : matcher;
+        });
     }
 
     private Optional<Matcher> compile(String claim, Node node, Problems problems, boolean listAllowed) {
