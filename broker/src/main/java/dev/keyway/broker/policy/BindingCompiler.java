@@ -37,7 +37,7 @@ final class BindingCompiler {
     private final Map<String, Profile> brokenIssuers;
     private final MatcherCompiler matchers = new MatcherCompiler();
     private final Map<String, ClaimRef> claimRefs = new ConcurrentHashMap<>();
-    /** Values many bindings hold equal copies of (a max-ttl, a guard's opt-ins): one each, as for matchers. */
+    /** Values many bindings hold equal copies of (a max-ttl): one each, as for matchers. */
     private final Map<Object, Object> values = new ConcurrentHashMap<>();
 
     /**
@@ -87,7 +87,7 @@ final class BindingCompiler {
                 literals.put(c.name(), c.matcher().literals());
             }
         }
-        return Optional.of(new Binding(doc.name(), issuer.get(), conditions, shared(new GuardOptIn(allowUntrusted, literals)),
+        return Optional.of(new Binding(doc.name(), issuer.get(), conditions, new GuardOptIn(allowUntrusted, literals),
                 grant.get(), doc.location()));
     }
 
