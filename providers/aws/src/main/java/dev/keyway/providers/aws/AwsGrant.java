@@ -1,10 +1,10 @@
 package dev.keyway.providers.aws;
 
 import dev.keyway.spi.GrantConfig;
+import dev.keyway.spi.config.FrozenMap;
 import dev.keyway.spi.template.Template;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ record AwsGrant(String roleArn, Mode mode, String region, Optional<URI> stsEndpo
     static final Duration LONGEST = Duration.ofHours(12);
 
     AwsGrant {
-        sessionTags = Collections.unmodifiableMap(new LinkedHashMap<>(sessionTags));
+        sessionTags = FrozenMap.copyOf(sessionTags); // the order policy wrote, in one array: every binding keeps one
         transitiveTagKeys = List.copyOf(transitiveTagKeys);
     }
 

@@ -19,7 +19,9 @@ record SshGrant(List<Template> principals, Optional<Template> keyId, List<String
     SshGrant {
         principals = List.copyOf(principals);
         extensions = extensions.stream().sorted().toList();
-        criticalOptions = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(criticalOptions));
+        // Most grants set none: the shared empty map rather than an empty tree per binding.
+        criticalOptions = criticalOptions.isEmpty() ? java.util.Collections.emptySortedMap()
+                : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(criticalOptions));
     }
 
     @Override
