@@ -37,8 +37,8 @@ final class BindingCompiler {
     private final Map<String, Profile> brokenIssuers;
     private final MatcherCompiler matchers = new MatcherCompiler();
     private final Map<String, ClaimRef> claimRefs = new ConcurrentHashMap<>();
-    /** Values many bindings hold equal copies of (a max-ttl): one each, as for matchers. */
-    private final Map<Object, Object> values = new ConcurrentHashMap<>();
+    /** One Duration per distinct max-ttl: thousands of bindings write the same one. */
+    private final Map<Duration, Duration> maxTtls = new ConcurrentHashMap<>();
 
     /**
      * {@code issuers}: the issuers that compiled; {@code brokenIssuers}: those that failed but name
@@ -134,7 +134,7 @@ final class BindingCompiler {
                     + "' is not implemented by any provider (available: " + grantTypes.available() + ")");
             return Optional.empty();
         }
-        Duration ttl = shared(maxTtl.orElse(DEFAULT_MAX_TTL));
+        Duration ttl = maxTtls.computeIfAbsent(maxTtl.orElse(DEFAULT_MAX_TTL), d -> d);
         Optional<GrantConfig> config = provider.get().compile(new GrantDefinition(binding, fields, profile, ttl), problems);
         if (config.isEmpty()) {
             return Optional.empty();
@@ -145,11 +145,5 @@ final class BindingCompiler {
             return Optional.empty();
         }
         return Optional.of(new Grant(type.get(), ttl, config.get(), provider.get()));
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> T shared(T value) {
-        Object first = values.putIfAbsent(value, value);
-        return first != null ? (T) first : value;
     }
 }

@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One instance serves one policy compile and shares matchers by their source and value: a
  * large policy repeats the same glob or regex in thousands of bindings, and each compiled RE2/J
- * program costs time and over a kilobyte of heap. Matchers and RE2/J patterns are immutable and safe to share
- * across threads (a pattern keeps a pool of matching machines). The cache dies with the compile,
- * so a reload never keeps patterns that left the policy. Thread-safe: bindings compile in parallel.
+ * program costs time and over a kilobyte of heap. Matchers and RE2/J patterns are immutable and
+ * safe to share across threads (a pattern keeps a pool of matching machines). The caches die with
+ * the compile, so a reload never keeps patterns that left the policy. Thread-safe: bindings
+ * compile in parallel.
  */
 final class MatcherCompiler {
 
@@ -34,10 +35,7 @@ final class MatcherCompiler {
     private final Map<Matcher, Matcher> shared = new ConcurrentHashMap<>();
 
     Optional<Matcher> compile(String claim, Node node, Problems problems) {
-        return compile(claim, node, problems, true).map(matcher -> {
-            Matcher first = shared.putIfAbsent(matcher, matcher);
-            return first != null ? first : matcher;
-        });
+        return compile(claim, node, problems, true).map(matcher -> shared.computeIfAbsent(matcher, m -> m));
     }
 
     private Optional<Matcher> compile(String claim, Node node, Problems problems, boolean listAllowed) {

@@ -55,7 +55,10 @@ public final class PolicyCompiler {
         });
         List<ParsedDocument> early = files.stream().flatMap(f -> f.documents().stream()).toList();
         Problems issuerProblems = new Problems();
-        IssuerCompiler.Issuers issuers = IssuerCompiler.compile(firstOfEachName(early, "Issuer"), issuerProblems);
+        // Every Issuer is in these files; duplicate names are reported once, below, over all documents.
+        List<Document> issuerDocuments = byKind(early, new Problems()).getOrDefault("Issuer", List.of()).stream()
+                .map(d -> d.document().orElseThrow()).toList();
+        IssuerCompiler.Issuers issuers = IssuerCompiler.compile(issuerDocuments, issuerProblems);
         BindingCompiler bindingCompiler = new BindingCompiler(grantTypes, issuers.compiled(), issuers.broken());
         files.parallelStream().filter(f -> f.text() != null && !f.parsed())
                 .forEach(file -> parse(file, Optional.of(bindingCompiler)));
@@ -148,16 +151,6 @@ public final class PolicyCompiler {
             });
         }
         return byKind;
-    }
-
-    /** The documents of {@code kind}, each name once (the first; later ones are reported as duplicates). */
-    private static List<Document> firstOfEachName(List<ParsedDocument> parsed, String kind) {
-        Set<String> names = new HashSet<>();
-        List<Document> documents = new ArrayList<>();
-        for (ParsedDocument p : parsed) {
-            p.document().filter(d -> d.kind().equals(kind) && names.add(d.name())).ifPresent(documents::add);
-        }
-        return documents;
     }
 
     /** Every binding's outcome in document order: compiled with its file, or now, in parallel. */

@@ -38,11 +38,8 @@ public final class ColdCompile {
         int runs = options.runs();
         int bindings = options.bindings();
         Path dir = Files.createTempDirectory("keyway-compile");
-        Path policy = PolicyGenerator.writeWithNewKey(dir, bindings);
-        long bytes;
-        try (var files = Files.list(policy)) {
-            bytes = files.mapToLong(f -> f.toFile().length()).sum();
-        }
+        PolicyGenerator.Generated generated = PolicyGenerator.writeWithNewKey(dir, bindings);
+        Path policy = generated.policy();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String self = Path.of(ColdCompile.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         double[] compile = new double[runs];
@@ -56,7 +53,7 @@ public final class ColdCompile {
             checkDefaultHeap[r] = timed(List.of(java, "-jar", jar.toString(), "policy", "check", policy.toString()));
         }
         System.out.printf(Locale.ROOT, "%,d bindings, %.0f MB of YAML; median of %d fresh JVMs (min – max), load avg %s%n%n"
-                + "| what | seconds |%n| --- | ---: |%n", bindings, bytes / 1e6, runs, Machine.loadAverages().split(" ")[0]);
+                + "| what | seconds |%n| --- | ---: |%n", bindings, generated.bytes() / 1e6, runs, Machine.loadAverages().split(" ")[0]);
         row("first `PolicyCompiler.compile` in the JVM, `" + HEAP + "`", compile);
         row("`policy check`, JVM launch to exit, `" + HEAP + "`", check);
         row("`policy check`, JVM launch to exit, the JVM's default heap", checkDefaultHeap);
