@@ -1,8 +1,7 @@
 package dev.keyway.broker.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyway.broker.exchange.Exchanged;
+import dev.keyway.broker.json.JsonBytes;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -17,8 +16,6 @@ final class Rendering {
     record Rendered(String contentType, byte[] body) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Per grant type: credential field → environment variable, for the {@code env} format. */
     private static final Map<String, Map<String, String>> ENV_NAMES = Map.of(
             "jwt", Map.of("token", "KEYWAY_TOKEN"),
@@ -30,13 +27,13 @@ final class Rendering {
     private Rendering() {
     }
 
-    static Rendered render(Exchanged result) throws JsonProcessingException {
+    static Rendered render(Exchanged result) {
         return switch (result.format()) {
             case ENV -> new Rendered("text/plain; charset=utf-8", env(result).getBytes(StandardCharsets.UTF_8));
-            case EXEC_CREDENTIAL -> new Rendered("application/json", JSON.writeValueAsBytes(execCredential(result)));
-            case AWS_CREDENTIAL_PROCESS -> new Rendered("application/json", JSON.writeValueAsBytes(awsCredentialProcess(result)));
-            case GCP_EXECUTABLE -> new Rendered("application/json", JSON.writeValueAsBytes(gcpExecutable(result)));
-            default -> new Rendered("application/json", JSON.writeValueAsBytes(json(result)));
+            case EXEC_CREDENTIAL -> new Rendered("application/json", JsonBytes.of(execCredential(result)));
+            case AWS_CREDENTIAL_PROCESS -> new Rendered("application/json", JsonBytes.of(awsCredentialProcess(result)));
+            case GCP_EXECUTABLE -> new Rendered("application/json", JsonBytes.of(gcpExecutable(result)));
+            default -> new Rendered("application/json", JsonBytes.of(json(result)));
         };
     }
 

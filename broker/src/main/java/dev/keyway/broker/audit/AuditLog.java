@@ -1,8 +1,8 @@
 package dev.keyway.broker.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.keyway.broker.config.KeywayConfiguration;
+import dev.keyway.broker.json.JsonBytes;
 import dev.keyway.broker.store.StoreFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,6 @@ public class AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
-    private final ObjectMapper json = new ObjectMapper();
     private final List<AuditSink> sinks;
 
     @jakarta.inject.Inject
@@ -59,10 +57,11 @@ public class AuditLog {
     public void record(AuditEvent event) {
         byte[] line;
         try {
-            byte[] encoded = json.writeValueAsBytes(event); // UTF-8 straight from the generator: no String, no re-encoding
-            line = Arrays.copyOf(encoded, encoded.length + 1);
-            line[encoded.length] = '\n';
-        } catch (JsonProcessingException e) {
+            line = JsonBytes.of(out -> {
+                write(out, event);
+                out.writeRaw('\n');
+            });
+        } catch (RuntimeException e) {
             LOG.error("cannot serialize an audit event for request {}", event.requestId(), e);
             return;
         }
@@ -75,5 +74,39 @@ public class AuditLog {
                         new String(line, 0, line.length - 1, StandardCharsets.UTF_8), e);
             }
         }
+    }
+
+    /** The event as its record would serialize through Jackson ({@code @JsonInclude(NON_NULL)}), field by field. */
+    static void write(JsonGenerator out, AuditEvent event) throws IOException {
+        out.writeStartObject();
+        JsonBytes.fieldIfPresent(out, "time", event.time());
+        JsonBytes.fieldIfPresent(out, "event", event.event());
+        JsonBytes.fieldIfPresent(out, "requestId", event.requestId());
+        JsonBytes.fieldIfPresent(out, "decision", event.decision());
+        JsonBytes.fieldIfPresent(out, "code", event.code());
+        JsonBytes.fieldIfPresent(out, "binding", event.binding());
+        JsonBytes.fieldIfPresent(out, "grant", event.grant());
+        JsonBytes.fieldIfPresent(out, "issuer", event.issuer());
+        JsonBytes.fieldIfPresent(out, "subject", event.subject());
+        JsonBytes.fieldIfPresent(out, "identity", event.identity());
+        JsonBytes.fieldIfPresent(out, "mismatches", event.mismatches());
+        if (event.credential() != null) {
+            out.writeFieldName("credential");
+            out.writeStartObject();
+            JsonBytes.fieldIfPresent(out, "expiresAt", event.credential().expiresAt());
+            JsonBytes.fieldIfPresent(out, "id", event.credential().id());
+            out.writeEndObject();
+        }
+        if (event.client() != null) {
+            out.writeFieldName("client");
+            out.writeStartObject();
+            out.writeFieldName("ip");
+            JsonBytes.value(out, event.client().ip());
+            out.writeEndObject();
+        }
+        JsonBytes.fieldIfPresent(out, "reason", event.reason());
+        JsonBytes.fieldIfPresent(out, "replayCheck", event.replayCheck());
+        out.writeNumberField("latencyMs", event.latencyMs());
+        out.writeEndObject();
     }
 }

@@ -1,13 +1,10 @@
 package dev.keyway.broker.keys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -17,6 +14,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.keyway.broker.json.JsonBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +39,6 @@ public final class SigningKeys {
     public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JWK> keys;
     private final Map<JWSAlgorithm, Signer> current = new LinkedHashMap<>();
@@ -66,13 +63,14 @@ public final class SigningKeys {
         this.publicJwks = new JWKSet(keys).toPublicJWKSet().toString();
     }
 
-    /** ES256 signs through {@link BouncyCastle}, with the key converted once; RSA stays with the JDK, which is as fast. */
+    /** ES256 signs with {@link Es256Signer} (Bouncy Castle's curve math); RSA stays with the JDK, which is as fast. */
     private static JWSSigner signer(JWK key) throws JOSEException {
         if (key instanceof ECKey ec) {
+            if (!Curve.P_256.equals(ec.getCurve())) {
+                throw new JOSEException("ES256 key " + ec.getKeyID() + " is on curve " + ec.getCurve() + "; ES256 needs P-256");
+            }
             try {
-                ECDSASigner signer = new ECDSASigner(BouncyCastle.privateKey(ec.toECPrivateKey()), ec.getCurve());
-                signer.getJCAContext().setProvider(BouncyCastle.PROVIDER);
-                return signer;
+                return new Es256Signer(ec.toECPrivateKey());
             } catch (GeneralSecurityException e) {
                 throw new JOSEException("cannot load ES256 key " + ec.getKeyID() + " into Bouncy Castle: " + e.getMessage(), e);
             }
@@ -162,18 +160,16 @@ public final class SigningKeys {
 
     /** The claims as a JSON object; like {@code JWTClaimsSet.toString()}, a claim whose value is null is left out. */
     private static byte[] json(Map<String, Object> claims) throws JOSEException {
-        Map<String, Object> present = claims;
-        for (Object value : claims.values()) {
-            if (value == null) {
-                present = new LinkedHashMap<>(claims);
-                present.values().removeIf(java.util.Objects::isNull);
-                break;
-            }
-        }
         try {
-            return JSON.writeValueAsBytes(present);
-        } catch (JsonProcessingException e) {
-            throw new JOSEException("cannot serialize the claims of a token to sign: " + e.getOriginalMessage(), e);
+            return JsonBytes.of(out -> {
+                out.writeStartObject();
+                for (Map.Entry<String, Object> claim : claims.entrySet()) {
+                    JsonBytes.fieldIfPresent(out, claim.getKey(), claim.getValue());
+                }
+                out.writeEndObject();
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw new JOSEException("cannot serialize the claims of a token to sign: " + e.getCause().getMessage(), e);
         }
     }
 

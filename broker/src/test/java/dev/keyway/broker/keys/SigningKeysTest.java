@@ -67,4 +67,15 @@ class SigningKeysTest {
         assertTrue(jwt.verify(new RSASSAVerifier(rsa)));
         assertEquals(List.of("x", "y"), jwt.getJWTClaimsSet().getAudience());
     }
+
+    @Test
+    void anEs256KeyOnAnotherCurveIsRefusedWhenLoaded() throws Exception {
+        ECKey p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
+                .algorithm(JWSAlgorithm.ES256).keyID("wrong-curve").generate();
+        java.nio.file.Files.writeString(dir.resolve(SigningKeys.FILE), new JWKSet(p384).toString(false));
+
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SigningKeys.load(dir));
+        assertTrue(refused.getMessage().contains("ES256 needs P-256"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(p384.getD().toString()), "no private key material in the message");
+    }
 }

@@ -1,11 +1,11 @@
 package dev.keyway.bench.load;
 
+import dev.keyway.broker.keys.Es256Signer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The JVM's crypto limit for an exchange: how many (verify an RS256 signature + make an ES256
- * signature) chains per second this JVM manages with one thread per core, using the providers the
- * broker uses (the JDK's RSA, Bouncy Castle's ECDSA). No JSON, no HTTP: an exchange can never beat
+ * signature) chains per second this JVM manages with one thread per core, the way the broker does
+ * them (the JDK's RSA; for ES256 the JDK's SHA-256 and Bouncy Castle's curve math, {@link Es256Signer}). No JSON, no HTTP: an exchange can never beat
  * this, so {@code exchanges/s ÷ crypto limit} says how much of the machine the rest of the
  * pipeline takes, and survives a noisy machine better than either number alone.
  */
@@ -35,7 +35,6 @@ final class CryptoLimit {
     }
 
     static Limit measure(int threads, double warmupSeconds, double seconds, int runs) throws Exception {
-        Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
         byte[] input = new byte[1_450]; // a GitHub token's signing input
         new SecureRandom().nextBytes(input);
         KeyPairGenerator rsaGenerator = KeyPairGenerator.getInstance("RSA");
@@ -49,19 +48,19 @@ final class CryptoLimit {
         signer.update(input);
         byte[] rsaSignature = signer.sign();
 
-        run(threads, warmupSeconds, input, rsa, ec, rsaSignature, bc, new double[1]);
+        run(threads, warmupSeconds, input, rsa, ec, rsaSignature, new double[1]);
         double[] results = new double[runs];
         double[] cpu = new double[runs];
         for (int r = 0; r < runs; r++) {
             double[] cpuMicros = new double[1];
-            results[r] = run(threads, seconds, input, rsa, ec, rsaSignature, bc, cpuMicros);
+            results[r] = run(threads, seconds, input, rsa, ec, rsaSignature, cpuMicros);
             cpu[r] = cpuMicros[0];
         }
         return new Limit(LoadTest.median(results), results, threads, LoadTest.median(cpu));
     }
 
     /** Chains per second; {@code cpuMicrosPerChain[0]} receives the threads' CPU time per chain. */
-    private static double run(int threads, double seconds, byte[] input, KeyPair rsa, KeyPair ec, byte[] rsaSignature, Provider bc,
+    private static double run(int threads, double seconds, byte[] input, KeyPair rsa, KeyPair ec, byte[] rsaSignature,
                               double[] cpuMicrosPerChain) throws InterruptedException {
         AtomicLong chains = new AtomicLong();
         AtomicLong cpuNanos = new AtomicLong();
@@ -73,8 +72,7 @@ final class CryptoLimit {
                 try {
                     Signature verify = Signature.getInstance("SHA256withRSA");
                     verify.initVerify(rsa.getPublic());
-                    Signature sign = Signature.getInstance("SHA256withECDSA", bc);
-                    sign.initSign(ec.getPrivate());
+                    Es256Signer sign = new Es256Signer(ec.getPrivate());
                     long n = 0;
                     long cpuStart = THREADS.getCurrentThreadCpuTime();
                     while (System.nanoTime() < end) {
@@ -82,8 +80,7 @@ final class CryptoLimit {
                         if (!verify.verify(rsaSignature)) {
                             throw new IllegalStateException("RSA signature did not verify");
                         }
-                        sign.update(input);
-                        sign.sign();
+                        sign.signature(input);
                         n++;
                     }
                     cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
