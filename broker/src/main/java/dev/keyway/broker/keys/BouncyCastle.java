@@ -10,8 +10,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
 /**
- * Bouncy Castle as Keyway's elliptic-curve engine. On Java 17 the JDK's ECDSA signs about six
- * times and verifies about twelve times slower (JMH, one core), and both sit on every exchange's path.
+ * Bouncy Castle's provider as Keyway's elliptic-curve engine for incoming tokens' signatures and
+ * the X.509 CA key. On Java 17 the JDK's ECDSA signs about six times and verifies about twelve
+ * times slower (JMH, one core). Minted ES256 tokens skip the provider: see {@link Es256Signer}.
  *
  * <p>Keys must be Bouncy Castle keys, converted once: handed a JDK key, Bouncy Castle rebuilds the
  * curve, and with it the point-multiplication tables, on every signature (measured: 3,515 against

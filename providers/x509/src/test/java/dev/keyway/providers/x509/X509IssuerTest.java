@@ -224,6 +224,21 @@ class X509IssuerTest {
     }
 
     @Test
+    void afterTheCaChangesCertificatesAreSignedByTheNewKey() throws Exception {
+        // Whatever the grant keeps per CA, a rotation must not leave it signing with the old key.
+        CertificateAuthority first = TestPki.rootCa(Duration.ofDays(365));
+        CertificateAuthority second = TestPki.rootCa(Duration.ofDays(365));
+        String csr = TestPki.csrPem(TestPki.keyPair("P-256"));
+        for (CertificateAuthority ca : List.of(first, second, first, second)) {
+            X509Certificate leaf = parse((String) issue(grant(), claims(), Optional.of(csr), Optional.empty(), ca, Duration.ofMinutes(5))
+                    .credentials().get("certificate"));
+            leaf.verify(ca.certificate().getPublicKey(), TestPki.BC);
+            CertificateAuthority other = ca == first ? second : first;
+            assertThrows(java.security.SignatureException.class, () -> leaf.verify(other.certificate().getPublicKey(), TestPki.BC));
+        }
+    }
+
+    @Test
     void serialsAreRandomAndDistinct() throws Exception {
         CertificateAuthority ca = TestPki.rootCa(Duration.ofDays(365));
         Set<BigInteger> serials = new java.util.HashSet<>();
