@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public class AuditLog {
                 write(out, event);
                 out.writeRaw('\n');
             });
-        } catch (RuntimeException e) {
+        } catch (UncheckedIOException e) {
             LOG.error("cannot serialize an audit event for request {}", event.requestId(), e);
             return;
         }

@@ -50,10 +50,10 @@ public final class Es256Signer implements JWSSigner {
     private final ECPrivateKeyParameters key;
     private final JCAContext jcaContext = new JCAContext();
 
-    /** {@code key} is a P-256 private key, read into Bouncy Castle's form once, here. */
+    /** {@code key} is a P-256 private key, read into Bouncy Castle's form once, here; a key on any other curve is refused. */
     public Es256Signer(PrivateKey key) throws GeneralSecurityException {
         if (!(key instanceof ECPrivateKey ec) || !P256.getN().equals(ec.getParams().getOrder())) {
-            throw new InvalidKeyException("ES256 needs a P-256 private key");
+            throw new InvalidKeyException("ES256 needs P-256");
         }
         this.key = new ECPrivateKeyParameters(ec.getS(), P256);
     }

@@ -66,13 +66,10 @@ public final class SigningKeys {
     /** ES256 signs with {@link Es256Signer} (Bouncy Castle's curve math); RSA stays with the JDK, which is as fast. */
     private static JWSSigner signer(JWK key) throws JOSEException {
         if (key instanceof ECKey ec) {
-            if (!Curve.P_256.equals(ec.getCurve())) {
-                throw new JOSEException("ES256 key " + ec.getKeyID() + " is on curve " + ec.getCurve() + "; ES256 needs P-256");
-            }
             try {
                 return new Es256Signer(ec.toECPrivateKey());
             } catch (GeneralSecurityException e) {
-                throw new JOSEException("cannot load ES256 key " + ec.getKeyID() + " into Bouncy Castle: " + e.getMessage(), e);
+                throw new JOSEException("cannot load ES256 key " + ec.getKeyID() + " (curve " + ec.getCurve() + "): " + e.getMessage(), e);
             }
         }
         return new RSASSASigner((RSAKey) key);

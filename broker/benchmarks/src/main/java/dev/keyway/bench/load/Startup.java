@@ -1,11 +1,10 @@
 package dev.keyway.bench.load;
 
 import dev.keyway.bench.fixtures.PolicyGenerator;
-import dev.keyway.broker.keys.CertificateAuthorities;
+import dev.keyway.broker.keys.KeySet;
 import dev.keyway.broker.keys.SigningKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +31,7 @@ public final class Startup {
         SigningKeys.init(signingOnly);
         // What keys init writes and a deployment runs with: the CAs cost start-up time of their own (Bouncy Castle, MINA SSHD).
         Path allKeys = dir.resolve("keys-all");
-        SigningKeys.init(allKeys);
-        CertificateAuthorities.loadOrInit(allKeys, Instant.now());
+        KeySet.init(allKeys);
         System.out.printf(Locale.ROOT, "| keys | JVM options | ready from JVM launch, median of %d (min – max) | Micronaut's own startup, median | CPU s used by then, median | load avg |%n"
                 + "| --- | --- | ---: | ---: | ---: | --- |%n", options.runs());
         measure("signing keys only", options, dir, signingOnly);
