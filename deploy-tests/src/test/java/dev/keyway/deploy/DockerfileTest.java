@@ -70,32 +70,35 @@ class DockerfileTest {
         assertEquals(1, copies.size(), "the jar is the only input: " + copies);
         assertTrue(copies.get(0).endsWith("target/keyway-broker.jar /app/keyway-broker.jar"), copies.get(0));
         assertTrue(copies.get(0).contains("--chmod=0444"), "the code is read-only to the broker");
-        assertEquals(List.of("[\"java\", \"-XX:SharedArchiveFile=/app/keyway.jsa\", \"-XX:MaxRAMPercentage=50\", "
+        assertEquals(List.of("[\"java\", \"-XX:AOTCache=/app/keyway.aot\", \"-Xlog:disable\", \"-Xlog:all=warning:stderr\", \"-XX:MaxRAMPercentage=50\", "
                         + "\"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/keyway-broker.jar\"]"),
                 named("ENTRYPOINT"));
         assertEquals(List.of("[\"serve\"]"), named("CMD"));
     }
 
     @Test
-    void recordsTheClassDataArchiveTheEntrypointMapsFromTheSameJarAsRoot() throws IOException {
-        // A dynamic archive only fits the classpath it was recorded with: same java, same -jar path.
-        List<String> training = named("RUN").stream().filter(r -> r.contains("-XX:ArchiveClassesAtExit=/app/keyway.jsa")).toList();
+    void recordsTheAheadOfTimeCacheTheEntrypointMapsFromTheSameJarAsRoot() throws IOException {
+        // An AOT cache only fits the classpath it was trained with: same java, same -jar path.
+        List<String> training = named("RUN").stream().filter(r -> r.contains("-XX:AOTCacheOutput=")).toList();
         assertEquals(1, training.size(), "one training start");
-        assertTrue(training.get(0).contains("java -XX:ArchiveClassesAtExit=/app/keyway.jsa -jar /app/keyway-broker.jar serve --exit-when-ready"),
+        assertTrue(training.get(0).contains("java -XX:AOTCacheOutput=/app/keyway.aot -jar /app/keyway-broker.jar serve --exit-when-ready"),
                 training.get(0));
         assertTrue(training.get(0).contains("rm -rf /tmp/.keyway"), "the training start's demo keys do not stay in the image");
-        assertTrue(named("ENTRYPOINT").get(0).contains("\"-XX:SharedArchiveFile=/app/keyway.jsa\""));
+        assertTrue(training.get(0).contains("chmod 0444 /app/keyway.aot"), "the cache is read-only to the broker");
+        assertTrue(named("ENTRYPOINT").get(0).contains("\"-XX:AOTCache=/app/keyway.aot\""));
+        assertFalse(named("ENTRYPOINT").get(0).contains("AOTMode"), "auto mode: a cache that does not fit is skipped, not fatal");
         List<String> instructions = instructions();
         assertTrue(instructions.indexOf("RUN " + training.get(0)) < instructions.indexOf("USER " + named("USER").get(0)),
                 "recorded as root, so the broker cannot rewrite it");
     }
 
     @Test
-    void usesTheTemurin17RuntimeBase() throws IOException {
+    void usesTheTemurin25RuntimeBase() throws IOException {
+        // Java 25 for the AOT cache (docs/adr/0005-image-runtime-java-25.md); the jar itself is Java 17 bytecode.
         List<String> from = named("FROM");
         assertEquals(List.of("${JAVA_IMAGE}"), from, "one stage, base chosen by build argument");
         String arg = named("ARG").stream().filter(a -> a.startsWith("JAVA_IMAGE=")).findFirst().orElseThrow();
-        assertTrue(arg.matches("JAVA_IMAGE=eclipse-temurin:17-jre(@sha256:[0-9a-f]{64})?"), arg);
+        assertTrue(arg.matches("JAVA_IMAGE=eclipse-temurin:25-jre(@sha256:[0-9a-f]{64})?"), arg);
         assertTrue(instructions().stream().anyMatch(i -> i.startsWith("RUN groupadd")), "the user is created with the base's shell tools");
     }
 

@@ -29,7 +29,11 @@ final class Jar {
     }
 
     static Run run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Process process = builder(workDir, env, args).start();
+        return run(Jvm.TEST, workDir, env, args);
+    }
+
+    static Run run(Jvm jvm, Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process process = builder(jvm, workDir, env, args).start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -41,7 +45,11 @@ final class Jar {
 
     /** Starts a long-running broker; its output goes to {@code broker.out} and {@code broker.err} in {@code workDir}. */
     static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
-        return builder(workDir, env, args)
+        return start(Jvm.TEST, workDir, env, args);
+    }
+
+    static Process start(Jvm jvm, Path workDir, Map<String, String> env, String... args) throws IOException {
+        return builder(jvm, workDir, env, args)
                 .redirectOutput(workDir.resolve("broker.out").toFile())
                 .redirectError(workDir.resolve("broker.err").toFile())
                 .start();
@@ -51,18 +59,28 @@ final class Jar {
         return Files.readString(workDir.resolve("broker." + stream));
     }
 
-    private static ProcessBuilder builder(Path workDir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+    /** The {@code java} to run the jar with, and the options before {@code -jar}. */
+    record Jvm(String java, List<String> options) {
+        static final Jvm TEST = new Jvm(Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of());
+
+        Jvm with(String... more) {
+            List<String> all = new ArrayList<>(options);
+            all.addAll(List.of(more));
+            return new Jvm(java, all);
+        }
+    }
+
+    private static ProcessBuilder builder(Jvm jvm, Path workDir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(jvm.java());
+        command.addAll(jvm.options());
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         // A clean environment for the settings that switch demo mode off, then the test's own.
         builder.environment().keySet().removeIf(k -> k.startsWith("KEYWAY_") || k.startsWith("MICRONAUT_"));
         builder.environment().putAll(env);
         return builder;
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static Path write(Path dir, String name, String content) throws IOException {

@@ -36,8 +36,28 @@ class ServeIT {
 
     @Test
     void withNoConfigurationItStartsInDemoModeOnLoopback() throws Exception {
+        demoLoop(Jar.Jvm.TEST);
+    }
+
+    @Test
+    void onJava25TheImagesAheadOfTimeCacheIsTrainedByOneStartAndServesTheDemoLoop() throws Exception {
+        // What broker/Dockerfile does: one training start writes the cache, every start maps it with the entrypoint's options.
+        Path cache = dir.resolve("keyway.aot");
+        Path training = Files.createDirectories(dir.resolve("training"));
+        Jar.Run trained = Jar.run(Jdk25.jvm().with("-XX:AOTCacheOutput=" + cache), training,
+                Map.of("MICRONAUT_SERVER_PORT", Integer.toString(Jar.freePort())), "serve", "--exit-when-ready");
+        assertEquals(0, trained.exit(), trained.err());
+        assertTrue(trained.err().contains("ready; stopping as --exit-when-ready asks"), trained.err());
+        assertTrue(Files.size(cache) > 10_000_000, "the cache holds the classes a start loads and links");
+        // -XX:AOTMode=on makes the JVM refuse to start if it cannot map the cache (another JVM, another jar, ZGC).
+        demoLoop(Jdk25.jvm().with("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-Xlog:disable", "-Xlog:all=warning:stderr",
+                "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError"));
+    }
+
+    /** The whole demo loop with no configuration: ready, a dev token in, a Keyway JWT out, one audit line, no secret in any output. */
+    private void demoLoop(Jar.Jvm jvm) throws Exception {
         int port = Jar.freePort();
-        broker = Jar.start(dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port)));
+        broker = Jar.start(jvm, dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port)));
         HttpResponse<String> readiness = Jar.await(port, "/health/readiness");
         assertEquals(200, readiness.statusCode(), readiness.body());
         assertTrue(readiness.body().contains("\"policy\":{\"name\":\"keyway\",\"status\":\"UP\",\"details\":{\"issuers\":1,\"bindings\":2"),
@@ -47,7 +67,6 @@ class ServeIT {
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/demo-policy/keyway-demo.yaml")));
         assertTrue(Files.isRegularFile(dir.resolve(".keyway/dev-issuer.jwks.json")));
 
-        // The whole demo loop: a dev token in, a Keyway JWT out, one audit line, no secret in any output.
         String token = Jar.run(dir, "dev-token", "--audience", "http://127.0.0.1:" + port, "--claims",
                 "{\"repository\":\"acme/demo\",\"repository_id\":\"1001\",\"repository_owner_id\":\"501\",\"ref\":\"refs/heads/main\",\"run_id\":\"9\"}")
                 .out().strip();
@@ -62,6 +81,7 @@ class ServeIT {
         String stderr = Jar.output(dir, "err");
         assertTrue(stderr.contains("KEYWAY DEMO MODE"), "the log says demo mode loudly");
         assertTrue(stdout.contains("\"decision\":\"allow\"") && stdout.contains("\"binding\":\"demo-deploy\""), "audit on stdout");
+        assertTrue(stdout.lines().allMatch(line -> line.startsWith("{\"time\":")), "standard output carries audit events only: " + stdout);
         for (String secret : new String[] {token, minted}) {
             String signature = secret.substring(secret.lastIndexOf('.') + 1);
             assertFalse(stdout.contains(signature) || stderr.contains(signature), "no token in the broker's output");

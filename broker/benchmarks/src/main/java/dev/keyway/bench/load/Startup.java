@@ -13,8 +13,10 @@ import java.util.Optional;
 /**
  * Time from launching the broker's JVM to its first 200 on /health/readiness, several times over,
  * with the JVM's defaults and with an application class-data-sharing archive (AppCDS, created by
- * one training start with -XX:ArchiveClassesAtExit). Prints the median of each, for a key
- * directory with signing keys only and for one as {@code keys init} writes it (with both CAs).
+ * one training start with -XX:ArchiveClassesAtExit) and, on Java 25 or newer, with an ahead-of-time
+ * cache (one training start with -XX:AOTCacheOutput: what the image runs). The brokers run on the
+ * JVM that runs this harness. Prints the median of each, for a key directory with signing keys only
+ * and for one as {@code keys init} writes it (with both CAs).
  *
  * <pre>java -cp broker/benchmarks/target/benchmarks.jar dev.keyway.bench.load.Startup [--jar J] [--runs 5] [--bindings 10]</pre>
  */
@@ -49,6 +51,14 @@ public final class Startup {
                 Machine.loadAverages());
         report(keys, "AppCDS + `-XX:TieredStopAtLevel=1` (C1 only)", start(jar, dir, keysDir,
                 List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"), runs), Machine.loadAverages());
+        if (Runtime.version().feature() >= 25) {
+            // JEP 483/514: classes loaded and linked in advance, recorded by one training start. AOTMode=on: a cache
+            // that cannot map stops the start, so this row never measures a start without it.
+            Path cache = dir.resolve(keysDir.getFileName() + ".aot");
+            start(jar, dir, keysDir, List.of("-XX:AOTCacheOutput=" + cache), 1);
+            report(keys, "AOT cache (`-XX:AOTCache`, what the image does)", start(jar, dir, keysDir, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), runs),
+                    Machine.loadAverages());
+        }
     }
 
     private record Run(double ready, Optional<Integer> micronautMillis, double cpuSeconds) {
