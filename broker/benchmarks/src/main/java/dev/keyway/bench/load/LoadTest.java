@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.HdrHistogram.Histogram;
 
 /**
  * The end-to-end load test: for each scenario (store × policy size) it measures the JVM's crypto
@@ -75,7 +76,12 @@ public final class LoadTest {
 
     /** One step with what it cost: CPU seconds per 1,000 answered requests for broker, store and generator. */
     record Measured(LoadStep.Result result, double brokerCpuPer1000, double storeCpuPer1000, double generatorCpuPer1000,
-                    double rssMiB, long threads, double loadAverage, long generatorGcMillis) {
+                    double rssMiB, long threads, double loadAverage, long generatorGcMillis, Histogram stallMicros) {
+
+        /** How late a sleeping thread woke at percentile {@code p} during the step (StallMeter). */
+        double stallMillis(double p) {
+            return stallMicros.getValueAtPercentile(p) / 1000.0;
+        }
     }
 
     record ScenarioResult(String name, CryptoLimit.Limit crypto, double ratio, double cpuRatio, double readySeconds, Optional<Integer> micronautStartupMillis,
@@ -194,9 +200,10 @@ public final class LoadTest {
                     double rate = saturationRate * fraction;
                     Measured m = measure(broker, storeProcess, () -> LoadStep.openLoop(percent(fraction), broker.address, tokens,
                             rate, options.stepSeconds(), options.connections(), 10));
-                    log(String.format(Locale.ROOT, "%s of saturation (%,.0f/s): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d",
+                    log(String.format(Locale.ROOT, "%s of saturation (%,.0f/s): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, errors %d; "
+                                    + "machine stalls p99 %.2f ms, max %.1f ms",
                             percent(fraction), rate, m.result().percentileMillis(50), m.result().percentileMillis(99),
-                            m.result().percentileMillis(99.9), m.result().errors()));
+                            m.result().percentileMillis(99.9), m.result().errors(), m.stallMillis(99), m.stallMillis(100)));
                     steps.computeIfAbsent(fraction, f -> new ArrayList<>()).add(m);
                 }
             }
@@ -317,13 +324,16 @@ public final class LoadTest {
         double storeBefore = store.map(ProcessStats::cpuSeconds).orElse(0.0);
         long selfBefore = self.getProcessCpuTime();
         long gcBefore = generatorGcMillis();
+        StallMeter stalls = StallMeter.start();
         LoadStep.Result result = step.run();
+        Histogram stallMicros = stalls.stop();
         double per = result.completed() == 0 ? Double.NaN : 1000.0 / result.completed();
         return new Measured(result,
                 (ProcessStats.cpuSeconds(broker.handle()) - brokerBefore) * per,
                 (store.map(ProcessStats::cpuSeconds).orElse(0.0) - storeBefore) * per,
                 (self.getProcessCpuTime() - selfBefore) / 1e9 * per,
-                ProcessStats.rssMiB(broker.pid()), ProcessStats.status(broker.pid(), "Threads"), load, generatorGcMillis() - gcBefore);
+                ProcessStats.rssMiB(broker.pid()), ProcessStats.status(broker.pid(), "Threads"), load, generatorGcMillis() - gcBefore,
+                stallMicros);
     }
 
     /** The generator's own GC time: a pause here delays sends, which the send-lag column shows. */

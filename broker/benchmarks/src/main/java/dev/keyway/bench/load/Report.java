@@ -18,7 +18,9 @@ final class Report {
         out.append("Machine: ").append(machine).append("; at the end: ").append(loadAtEnd).append(".\n\n");
         out.append(String.format(Locale.ROOT, "Steps of %.0f s; saturation = median of 3 closed-loop runs (%d connections) "
                         + "after at least %.0f s of closed-loop warm-up against 10 extra warm-up bindings (until throughput settles and the JIT compiler is idle), each right after a crypto-limit run; open-loop steps repeated %d× in interleaved order with %d connections, "
-                        + "latency from each request's intended start; medians of the repeats, p99 range in brackets.%n%n",
+                        + "latency from each request's intended start; medians of the repeats, p99 range in brackets. "
+                        + "Machine stalls: how late a thread that sleeps 1 ms at a time woke during the step (scheduling delay from "
+                        + "everything on the cores, the hypervisor included), the floor under any process's p99.%n%n",
                 options.stepSeconds(), options.closedConnections(), options.warmupSeconds(), options.repeats(), options.connections()));
 
         out.append("| scenario | crypto limit (verify+sign chains/s, ").append(Runtime.getRuntime().availableProcessors())
@@ -37,12 +39,12 @@ final class Report {
         results.forEach(r -> r.replayStoreWarning().ifPresent(w -> out.append("**").append(r.name()).append("**: ").append(w).append(".\n\n")));
 
         out.append("| scenario | load | rate (/s) | achieved (/s) | p50 ms | p99 ms | p99.9 ms | max ms | generator send lag p99 ms (its GC ms) "
-                + "| broker CPU s / 1,000 | redis CPU s / 1,000 | errors (by status) | load avg |\n");
-        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+                + "| machine stalls p99 / max ms | broker CPU s / 1,000 | redis CPU s / 1,000 | errors (by status) | load avg |\n");
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
         for (LoadTest.ScenarioResult r : results) {
             for (Map.Entry<Double, List<LoadTest.Measured>> step : r.steps().entrySet()) {
                 List<LoadTest.Measured> runs = step.getValue();
-                out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f | %.2f (%.2f–%.2f) | %.2f | %.1f | %.2f (%.0f) | %.2f | %s | %s | %.1f |%n",
+                out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f | %.2f (%.2f–%.2f) | %.2f | %.1f | %.2f (%.0f) | %.2f / %.1f | %.2f | %s | %s | %.1f |%n",
                         r.name(), LoadTest.percent(step.getKey()), runs.get(0).result().targetRate(),
                         median(runs, m -> m.result().throughput()),
                         median(runs, m -> m.result().percentileMillis(50)), median(runs, m -> m.result().percentileMillis(99)),
@@ -50,14 +52,16 @@ final class Report {
                         median(runs, m -> m.result().percentileMillis(99.9)), max(runs, m -> m.result().latency().getMaxValue() / 1000.0),
                         median(runs, m -> m.result().sendLag().getValueAtPercentile(99) / 1000.0),
                         runs.stream().mapToDouble(LoadTest.Measured::generatorGcMillis).max().orElse(0),
+                        median(runs, m -> m.stallMillis(99)), max(runs, m -> m.stallMillis(100)),
                         median(runs, LoadTest.Measured::brokerCpuPer1000), storeCpu(runs), errors(runs),
                         median(runs, LoadTest.Measured::loadAverage)));
             }
             LoadTest.Measured o = r.overload();
-            out.append(String.format(Locale.ROOT, "| %s | **%s (overload)** | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.2f (%d) | %.2f | %s | %s | %.1f |%n",
+            out.append(String.format(Locale.ROOT, "| %s | **%s (overload)** | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.2f (%d) | %.2f / %.1f | %.2f | %s | %s | %.1f |%n",
                     r.name(), LoadTest.percent(options.overload()), o.result().targetRate(), o.result().throughput(),
                     o.result().percentileMillis(50), o.result().percentileMillis(99), o.result().percentileMillis(99.9),
                     o.result().latency().getMaxValue() / 1000.0, o.result().sendLag().getValueAtPercentile(99) / 1000.0, o.generatorGcMillis(),
+                    o.stallMillis(99), o.stallMillis(100),
                     o.brokerCpuPer1000(), storeCpu(List.of(o)), errors(List.of(o)), o.loadAverage()));
         }
         out.append("\nSaturation runs (closed loop): \n\n| scenario | run | exchanges/s | p50 ms | p99 ms | broker CPU s / 1,000 | generator CPU s / 1,000 | errors | broker threads | RSS MiB |\n");
