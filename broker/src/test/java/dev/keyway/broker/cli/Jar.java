@@ -101,11 +101,19 @@ final class Jar {
 
     /** GET once the broker listens: retries while the port is closed, for up to a minute. */
     static java.net.http.HttpResponse<String> await(int port, String path) throws Exception {
+        return await(null, null, port, path);
+    }
+
+    /** As {@link #await(int, String)}, but fails at once, with its exit code and standard error, if a broker {@link #start}ed in {@code workDir} has exited. */
+    static java.net.http.HttpResponse<String> await(Process broker, Path workDir, int port, String path) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (true) {
             try {
                 return get(port, path);
             } catch (IOException notYetListening) {
+                if (broker != null && !broker.isAlive()) {
+                    throw new IllegalStateException("the broker exited with " + broker.exitValue() + " before listening:\n" + output(workDir, "err"));
+                }
                 if (System.nanoTime() > deadline) {
                     throw notYetListening;
                 }

@@ -58,7 +58,7 @@ class ServeIT {
     private void demoLoop(Jar.Jvm jvm) throws Exception {
         int port = Jar.freePort();
         broker = Jar.start(jvm, dir, Map.of("MICRONAUT_SERVER_PORT", Integer.toString(port)));
-        HttpResponse<String> readiness = Jar.await(port, "/health/readiness");
+        HttpResponse<String> readiness = Jar.await(broker, dir, port, "/health/readiness");
         assertEquals(200, readiness.statusCode(), readiness.body());
         assertTrue(readiness.body().contains("\"policy\":{\"name\":\"keyway\",\"status\":\"UP\",\"details\":{\"issuers\":1,\"bindings\":2"),
                 readiness.body());
