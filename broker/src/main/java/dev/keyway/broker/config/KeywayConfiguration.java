@@ -109,6 +109,20 @@ public class KeywayConfiguration {
         }
     }
 
+    @ConfigurationProperties("metrics")
+    public static class Metrics {
+        /** Distinct bindings that get a {@code binding} label of their own on keyway_decisions_total; the rest share one. */
+        private int bindingLabelLimit = 1000;
+
+        public int getBindingLabelLimit() {
+            return bindingLabelLimit;
+        }
+
+        public void setBindingLabelLimit(int bindingLabelLimit) {
+            this.bindingLabelLimit = bindingLabelLimit;
+        }
+    }
+
     @ConfigurationProperties("keys")
     public static class Keys {
         private String dir = "/var/lib/keyway/keys";

@@ -93,8 +93,8 @@ public class ExchangeFactory {
     }
 
     @Singleton
-    ExchangeMetrics exchangeMetrics(MeterRegistry registry) {
-        return new ExchangeMetrics(registry);
+    ExchangeMetrics exchangeMetrics(MeterRegistry registry, KeywayConfiguration.Metrics metrics) {
+        return new ExchangeMetrics(registry, metrics.getBindingLabelLimit());
     }
 
     @Singleton
