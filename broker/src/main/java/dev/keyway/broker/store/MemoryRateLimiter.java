@@ -11,34 +11,70 @@ public final class MemoryRateLimiter implements RateLimiter {
 
     private static final int MAX_BUCKETS = 1_000_000;
 
-    private record Bucket(double tokens, long at) {
+    /**
+     * Updated in place under the map's lock for its key, so an exchange allocates nothing here. A new
+     * object per permit lived until the key's next use: with many bindings or callers that is
+     * seconds, long enough for young collections to copy it over and over. Read and written only
+     * inside {@code compute}/{@code computeIfPresent} for its key, which lock it.
+     */
+    private static final class Bucket {
+        private double tokens;
+        private long at;
+
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+
+        double tokens() {
+            return tokens;
+        }
+
+        long at() {
+            return at;
+        }
+
+        Bucket set(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+            return this;
+        }
     }
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Clock clock;
 
+    private final int maxBuckets;
+
     public MemoryRateLimiter(Clock clock) {
+        this(clock, MAX_BUCKETS);
+    }
+
+    MemoryRateLimiter(Clock clock, int maxBuckets) {
         this.clock = clock;
+        this.maxBuckets = maxBuckets;
     }
 
     @Override
     public Optional<Duration> acquire(String key, RateLimit limit) throws StoreUnavailableException {
         long now = clock.millis();
-        if (buckets.size() >= MAX_BUCKETS) {
-            // Full buckets carry no information: dropping them is what expiry would have done.
-            buckets.entrySet().removeIf(e -> refilled(e.getValue(), limit, now) >= limit.permits());
-            if (buckets.size() >= MAX_BUCKETS) {
+        if (buckets.size() >= maxBuckets && !buckets.containsKey(key)) {
+            // A new caller and no room. Full buckets carry no information: dropping them is what expiry would have done.
+            for (String full : buckets.keySet()) {
+                buckets.computeIfPresent(full, (k, bucket) -> refilled(bucket, limit, now) >= limit.permits() ? null : bucket);
+            }
+            if (buckets.size() >= maxBuckets) {
                 throw new StoreUnavailableException("rate limiter is tracking too many callers", null);
             }
         }
         long[] waitMillis = {0};
         buckets.compute(key, (k, bucket) -> {
             double tokens = bucket == null ? limit.permits() : refilled(bucket, limit, now);
-            if (tokens >= 1) {
-                return new Bucket(tokens - 1, now);
+            if (tokens < 1) {
+                waitMillis[0] = (long) Math.ceil((1 - tokens) * limit.millisPerPermit());
             }
-            waitMillis[0] = (long) Math.ceil((1 - tokens) * limit.millisPerPermit());
-            return new Bucket(tokens, now);
+            double left = tokens >= 1 ? tokens - 1 : tokens;
+            return bucket == null ? new Bucket(left, now) : bucket.set(left, now);
         });
         return waitMillis[0] == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(waitMillis[0]));
     }

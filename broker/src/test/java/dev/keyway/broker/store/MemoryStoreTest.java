@@ -9,8 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -147,5 +153,55 @@ class MemoryStoreTest extends StoreContract {
             assertEquals(Optional.empty(), limits.acquire("seven-a-minute", sevenAMinute));
         }
         assertEquals(Optional.of(Duration.ofMillis(8_572)), limits.acquire("seven-a-minute", sevenAMinute), "60,000 / 7 = 8,571.4 ms, rounded up");
+    }
+
+    @Test
+    void aBucketRefillsWithTimeAndManyThreadsNeverTakeMoreThanItHolds() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryRateLimiter limits = new MemoryRateLimiter(clock);
+        RateLimit sevenAMinute = new RateLimit(7, Duration.ofMinutes(1));
+        AtomicInteger granted = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        if (limits.acquire("shared", sevenAMinute).isEmpty()) {
+                            granted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(7, granted.get(), "400 attempts, 7 permits");
+        clock.millis.addAndGet(8_572);
+        assertEquals(Optional.empty(), limits.acquire("shared", sevenAMinute), "one permit back after 1/7 of the minute");
+        assertTrue(limits.acquire("shared", sevenAMinute).isPresent());
+    }
+
+    @Test
+    void atItsBucketLimitItForgetsFullBucketsAndRefusesWhenNoneIsFull() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryRateLimiter limits = new MemoryRateLimiter(clock, 3);
+        RateLimit twoAMinute = new RateLimit(2, Duration.ofMinutes(1));
+        for (String key : List.of("a", "b", "c")) {
+            assertEquals(Optional.empty(), limits.acquire(key, twoAMinute));
+        }
+        clock.millis.addAndGet(30_000); // a, b and c each have their second permit back: full, nothing to remember
+        assertEquals(Optional.empty(), limits.acquire("c", twoAMinute));
+        assertEquals(Optional.empty(), limits.acquire("d", twoAMinute), "a and b were full and are dropped to make room");
+        assertEquals(Optional.empty(), limits.acquire("e", twoAMinute));
+        assertEquals(Optional.empty(), limits.acquire("c", twoAMinute), "c was not full: it was kept, with one permit left");
+        assertTrue(limits.acquire("c", twoAMinute).isPresent(), "and now it has none");
+        StoreUnavailableException full = assertThrows(StoreUnavailableException.class, () -> limits.acquire("f", twoAMinute),
+                "c, d and e are all in use: a fourth caller cannot be tracked");
+        assertTrue(full.getMessage().contains("too many callers"), full.getMessage());
     }
 }
