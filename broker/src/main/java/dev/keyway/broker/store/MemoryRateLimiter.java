@@ -20,30 +20,10 @@ public final class MemoryRateLimiter implements RateLimiter {
     private static final class Bucket {
         private double tokens;
         private long at;
-
-        Bucket(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-
-        double tokens() {
-            return tokens;
-        }
-
-        long at() {
-            return at;
-        }
-
-        Bucket set(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-            return this;
-        }
     }
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Clock clock;
-
     private final int maxBuckets;
 
     public MemoryRateLimiter(Clock clock) {
@@ -68,18 +48,22 @@ public final class MemoryRateLimiter implements RateLimiter {
             }
         }
         long[] waitMillis = {0};
-        buckets.compute(key, (k, bucket) -> {
-            double tokens = bucket == null ? limit.permits() : refilled(bucket, limit, now);
-            if (tokens < 1) {
+        buckets.compute(key, (k, existing) -> {
+            Bucket bucket = existing != null ? existing : new Bucket();
+            double tokens = existing != null ? refilled(existing, limit, now) : limit.permits();
+            if (tokens >= 1) {
+                tokens -= 1;
+            } else {
                 waitMillis[0] = (long) Math.ceil((1 - tokens) * limit.millisPerPermit());
             }
-            double left = tokens >= 1 ? tokens - 1 : tokens;
-            return bucket == null ? new Bucket(left, now) : bucket.set(left, now);
+            bucket.tokens = tokens;
+            bucket.at = now;
+            return bucket;
         });
         return waitMillis[0] == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(waitMillis[0]));
     }
 
     private static double refilled(Bucket bucket, RateLimit limit, long now) {
-        return Math.min(limit.permits(), bucket.tokens() + (now - bucket.at()) / limit.millisPerPermit());
+        return Math.min(limit.permits(), bucket.tokens + (now - bucket.at) / limit.millisPerPermit());
     }
 }
