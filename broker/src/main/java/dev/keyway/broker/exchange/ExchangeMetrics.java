@@ -26,7 +26,7 @@ public final class ExchangeMetrics {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeMetrics.class);
 
-    /** A counter's tags. Bindings here are the policy's own (unknown names are counted as ""), so the set is bounded. */
+    /** A counter's tags. The binding is one of the first {@code bindingLabelLimit} decided, {@link #OTHER_BINDINGS}, or "" for an unknown name. */
     private record Outcome(String event, String binding, String decision, String code) {
     }
 
