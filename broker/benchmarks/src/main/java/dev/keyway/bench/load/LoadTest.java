@@ -135,7 +135,7 @@ public final class LoadTest {
         String loadBefore = Machine.loadAverages();
         log(name + ": starting (load " + loadBefore + ")");
         int cores = Runtime.getRuntime().availableProcessors();
-        CryptoLimit.measure(cores, 2, 1, 1); // JIT-compile the crypto loop before any measured run
+        CryptoLimit.measure(cores, 10, 1, 1); // JIT-compile the crypto loop before any measured run
 
         Path jwks = dir.resolve("issuer.jwks.json");
         Files.writeString(jwks, pool.key().publicJwks());
@@ -161,9 +161,9 @@ public final class LoadTest {
             double[] ratios = new double[3];
             double[] cpuRatios = new double[3];
             for (int r = 0; r < 3; r++) {
-                // 1 s unmeasured first: right after the warm-up the generator's JVM ran the first
-                // crypto run 20-30% slow, which flattered that run's ratio.
-                CryptoLimit.Limit limit = CryptoLimit.measure(cores, 1, 3, 1);
+                // Unmeasured runs first until the chain's cost settles: right after the warm-up the
+                // generator's JVM ran the first crypto run 20-30% slow (once 4x), which flattered that run's ratio.
+                CryptoLimit.Limit limit = CryptoLimit.measure(cores, 10, 3, 1);
                 limits[r] = limit.chainsPerSecond();
                 chainCpu[r] = limit.cpuMicrosPerChain();
                 Measured m = measure(broker, storeProcess, () -> LoadStep.closedLoop("saturation", broker.address, tokens,
