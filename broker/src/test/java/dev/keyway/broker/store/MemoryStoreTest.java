@@ -12,7 +12,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -184,6 +186,46 @@ class MemoryStoreTest extends StoreContract {
         clock.millis.addAndGet(8_572);
         assertEquals(Optional.empty(), limits.acquire("shared", sevenAMinute), "one permit back after 1/7 of the minute");
         assertTrue(limits.acquire("shared", sevenAMinute).isPresent());
+    }
+
+    @Test
+    void whileSweepsRunAmongManyThreadsNoCallerGetsMoreThanItsPermits() throws Exception {
+        // The clock stands still, so a key can never be granted more than its permits in all: a
+        // bucket is full only until its first permit, and only full buckets may be swept. A sweep
+        // that dropped a bucket in use, or a caller that took its permit from a bucket the sweep had
+        // just dropped (a narrow window: Bucket.removed), would hand the key its permits again.
+        ManualClock clock = new ManualClock();
+        RateLimit threeAMinute = new RateLimit(3, Duration.ofMinutes(1));
+        for (int round = 0; round < 200; round++) {
+            MemoryRateLimiter limits = new MemoryRateLimiter(clock, 4);
+            Map<String, AtomicInteger> granted = new ConcurrentHashMap<>();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 40; i++) {
+                            String key = "caller-" + ((i * 7 + thread * 3) % 12);
+                            try {
+                                if (limits.acquire(key, threeAMinute).isEmpty()) {
+                                    granted.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                                }
+                            } catch (StoreUnavailableException noRoom) {
+                                // four callers hold permits: the rest are refused, as designed
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            granted.forEach((key, count) -> assertTrue(count.get() <= 3, key + " was granted " + count.get() + " permits of 3"));
+        }
     }
 
     @Test
