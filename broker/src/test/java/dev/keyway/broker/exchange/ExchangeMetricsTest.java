@@ -2,14 +2,11 @@ package dev.keyway.broker.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keyway.broker.Concurrently;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -54,23 +51,11 @@ class ExchangeMetricsTest {
     @Test
     void concurrentFirstUsesNeverLabelMoreBindingsThanTheLimit() throws Exception {
         ExchangeMetrics metrics = new ExchangeMetrics(registry, 100);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 1000; i++) {
-                        metrics.record("exchange", "binding-" + ((i * 7 + thread * 131) % 1000), "allow", "ok", 1.0);
-                    }
-                }));
+        Concurrently.run(8, thread -> {
+            for (int i = 0; i < 1000; i++) {
+                metrics.record("exchange", "binding-" + ((i * 7 + thread * 131) % 1000), "allow", "ok", 1.0);
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        });
         Set<String> labels = bindingLabels();
         assertEquals(101, labels.size(), "100 bindings of their own and the shared label");
         double total = registry.find("keyway.decisions").counters().stream().mapToDouble(Counter::count).sum();

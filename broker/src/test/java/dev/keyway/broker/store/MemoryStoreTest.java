@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyway.broker.Concurrently;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -163,25 +160,13 @@ class MemoryStoreTest extends StoreContract {
         MemoryRateLimiter limits = new MemoryRateLimiter(clock);
         RateLimit sevenAMinute = new RateLimit(7, Duration.ofMinutes(1));
         AtomicInteger granted = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        if (limits.acquire("shared", sevenAMinute).isEmpty()) {
-                            granted.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(4, thread -> {
+            for (int i = 0; i < 100; i++) {
+                if (limits.acquire("shared", sevenAMinute).isEmpty()) {
+                    granted.incrementAndGet();
+                }
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        });
         assertEquals(7, granted.get(), "400 attempts, 7 permits");
         clock.millis.addAndGet(8_572);
         assertEquals(Optional.empty(), limits.acquire("shared", sevenAMinute), "one permit back after 1/7 of the minute");
@@ -199,31 +184,18 @@ class MemoryStoreTest extends StoreContract {
         for (int round = 0; round < 200; round++) {
             MemoryRateLimiter limits = new MemoryRateLimiter(clock, 4);
             Map<String, AtomicInteger> granted = new ConcurrentHashMap<>();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    int thread = t;
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < 40; i++) {
-                            String key = "caller-" + ((i * 7 + thread * 3) % 12);
-                            try {
-                                if (limits.acquire(key, threeAMinute).isEmpty()) {
-                                    granted.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                                }
-                            } catch (StoreUnavailableException noRoom) {
-                                // four callers hold permits: the rest are refused, as designed
-                            }
+            Concurrently.run(4, thread -> {
+                for (int i = 0; i < 40; i++) {
+                    String key = "caller-" + ((i * 7 + thread * 3) % 12);
+                    try {
+                        if (limits.acquire(key, threeAMinute).isEmpty()) {
+                            granted.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
                         }
-                        return null;
-                    }));
+                    } catch (StoreUnavailableException noRoom) {
+                        // four callers hold permits: the rest are refused, as designed
+                    }
                 }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            });
             granted.forEach((key, count) -> assertTrue(count.get() <= 3, key + " was granted " + count.get() + " permits of 3"));
         }
     }
